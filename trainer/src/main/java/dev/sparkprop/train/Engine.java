@@ -1,0 +1,23 @@
+package dev.sparkprop.train;
+
+import dev.sparkprop.datasets.Split.Role;
+
+/**
+ * Where the training loop gets its sums. The loop is the same whether the examples sit in this
+ * process ({@link LocalEngine}) or in Spark partitions (the {@code spark} package); an engine
+ * only answers "what do the examples of this batch sum to under these parameters".
+ */
+public interface Engine extends AutoCloseable {
+
+  /** The number of examples of a role over all partitions. */
+  long examples(Role role);
+
+  /** The sums over global batch {@code batch} of {@code epoch}, under {@code params}. */
+  GradientSum gradient(double[] params, Shard.Batching batching, int epoch, int batch);
+
+  /** Metrics of the whole role under {@code params}. */
+  Evaluation evaluate(double[] params, Role role);
+
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,237 @@
+package dev.sparkprop.train;
+
+import dev.sparkprop.datasets.Permutation;
+import dev.sparkprop.datasets.Seeds;
+import dev.sparkprop.nn.Network;
+import dev.sparkprop.nn.Workspace;
+import java.io.Serializable;
+
+/**
+ * One partition's examples of one role (training, validation or test), as one contiguous block:
+ * features column-major d × n in float32 (half the memory of doubles; the kernels widen a batch
+ * at a time), one target per example, and each example's index in its role.
+ *
+ * <p>The role index is what decides batches: in epoch e the role's N examples are put in the
+ * order of a seeded permutation of 0..N−1, and global batch i is positions [iB, (i+1)B). Each
+ * shard works out locally which of its examples fall in batch i, so the batches, and hence the
+ * sequence of updates, are the same for any number of partitions.
+ */
+public final class Shard implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /** The most examples pushed through the kernels at once; larger local batches go in chunks. */
+  public static final int CHUNK = 256;
+
+  private final int features;
+  private final float[] x;
+  private final double[] y;
+  private final long[] index;
+  /** The last epoch's batch order, memoised on the executor: every task of the epoch reuses it. */
+  private transient volatile EpochOrder order;
+
+  public Shard(int features, float[] x, double[] y, long[] index) {
+    if (features <= 0 || x.length != (long) features * y.length || index.length != y.length) {
+      throw new IllegalArgumentException("inconsistent shard: " + features + " features, "
+          + x.length + " values, " + y.length + " targets, " + index.length + " indices");
+    }
+    this.features = features;
+    this.x = x;
+    this.y = y;
+    this.index = index;
+  }
+
+  public int size() {
+    return y.length;
+  }
+
+  public int features() {
+    return features;
+  }
+
+  /** The features, column-major (read-only by convention). */
+  public float[] x() {
+    return x;
+  }
+
+  public double[] y() {
+    return y;
+  }
+
+  public long[] index() {
+    return index;
+  }
+
+  /** Bytes held by the arrays, for reporting the cached size. */
+  public long bytes() {
+    return 4L * x.length + 8L * y.length + 8L * index.length;
+  }
+
+  /**
+   * The summed gradient, loss and count over this shard's examples in global batch {@code batch}
+   * of {@code epoch}.
+   */
+  public GradientSum gradient(Network network, double[] params, Batching batching, int epoch, int batch) {
+    EpochOrder o = order(batching, epoch);
+    int from = o.start[batch];
+    int to = o.start[batch + 1];
+    if (from == to) {
+      return GradientSum.empty();
+    }
+    Buffers b = Buffers.get(network, features);
+    double[] gradient = new double[network.parameterCount()];
+    double loss = 0.0;
+    for (int at = from; at < to; at += CHUNK) {
+      int m = Math.min(CHUNK, to - at);
+      gather(o.order, at, m, b);
+      loss += network.gradient(params, b.x, 0, b.y, 0, m, gradient, b.workspace);
+    }
+    return new GradientSum(gradient, loss, to - from);
+  }
+
+  /** Adds this shard's predictions to {@code evaluation}. */
+  public void evaluate(Network network, double[] params, Evaluation evaluation) {
+    Buffers b = Buffers.get(network, features);
+    int outputs = network.architecture().outputs();
+    for (int at = 0; at < y.length; at += CHUNK) {
+      int m = Math.min(CHUNK, y.length - at);
+      widen(at, m, b.x);
+      double loss = network.predict(params, b.x, 0, m, y, at, b.workspace);
+      evaluation.add(network.outputs(b.workspace), outputs, m, y, at, loss);
+    }
+  }
+
+  /**
+   * Predictions for every example of the shard, outputs × n column-major.
+   */
+  public double[] predict(Network network, double[] params) {
+    Buffers b = Buffers.get(network, features);
+    int outputs = network.architecture().outputs();
+    double[] out = new double[outputs * y.length];
+    for (int at = 0; at < y.length; at += CHUNK) {
+      int m = Math.min(CHUNK, y.length - at);
+      widen(at, m, b.x);
+      network.predict(params, b.x, 0, m, null, 0, b.workspace);
+      System.arraycopy(network.outputs(b.workspace), 0, out, at * outputs, m * outputs);
+    }
+    return out;
+  }
+
+  private void gather(int[] order, int at, int m, Buffers b) {
+    int d = features;
+    for (int j = 0; j < m; j++) {
+      int i = order[at + j];
+      int src = i * d;
+      int dst = j * d;
+      for (int k = 0; k < d; k++) {
+        b.x[dst + k] = x[src + k];
+      }
+      b.y[j] = y[i];
+    }
+  }
+
+  private void widen(int at, int m, double[] into) {
+    int base = at * features;
+    int n = m * features;
+    for (int k = 0; k < n; k++) {
+      into[k] = x[base + k];
+    }
+  }
+
+  EpochOrder order(Batching batching, int epoch) {
+    EpochOrder o = order;
+    if (o == null || o.epoch != epoch || !o.batching.equals(batching)) {
+      o = new EpochOrder(batching, epoch, index);
+      order = o;
+    }
+    return o;
+  }
+
+  /**
+   * How the examples of one role are dealt into batches.
+   *
+   * @param seed the run's master seed
+   * @param examples N, the size of the role over all partitions
+   * @param batchSize the global batch size
+   */
+  public record Batching(long seed, long examples, int batchSize) implements Serializable {
+
+    public Batching {
+      if (examples <= 0 || batchSize <= 0) {
+        throw new IllegalArgumentException("need examples and a positive batch size");
+      }
+    }
+
+    public int batches() {
+      return (int) ((examples + batchSize - 1) / batchSize);
+    }
+
+    /** The position of the example with role index {@code i} in epoch {@code epoch}'s order. */
+    Permutation shuffle(int epoch) {
+      return new Permutation(Seeds.derive(seed, "shuffle", epoch), examples);
+    }
+  }
+
+  /** This shard's examples sorted by batch for one epoch: batch i is order[start[i] .. start[i+1]). */
+  static final class EpochOrder {
+    final Batching batching;
+    final int epoch;
+    final int[] start;
+    final int[] order;
+
+    EpochOrder(Batching batching, int epoch, long[] index) {
+      this.batching = batching;
+      this.epoch = epoch;
+      Permutation shuffle = batching.shuffle(epoch);
+      int batches = batching.batches();
+      int n = index.length;
+      int[] batchOf = new int[n];
+      int[] counts = new int[batches + 1];
+      for (int i = 0; i < n; i++) {
+        long position = shuffle.apply(index[i]);
+        batchOf[i] = (int) (position / batching.batchSize());
+        counts[batchOf[i] + 1]++;
+      }
+      for (int b = 0; b < batches; b++) {
+        counts[b + 1] += counts[b];
+      }
+      this.start = counts.clone();
+      this.order = new int[n];
+      int[] next = counts;
+      for (int i = 0; i < n; i++) {
+        order[next[batchOf[i]]++] = i;
+      }
+    }
+  }
+
+  /**
+   * Per-thread scratch space for one network shape, reused across tasks: Spark runs a task on
+   * a pooled thread, so the buffers live as long as the executor and are allocated once.
+   */
+  static final class Buffers {
+    private static final ThreadLocal<Buffers> CURRENT = new ThreadLocal<>();
+
+    final Object shapeKey;
+    final int features;
+    final Workspace workspace;
+    final double[] x;
+    final double[] y;
+
+    private Buffers(Network network, int features) {
+      this.shapeKey = network.architecture();
+      this.features = features;
+      this.workspace = new Workspace(network.architecture(), CHUNK);
+      this.x = new double[features * CHUNK];
+      this.y = new double[CHUNK];
+    }
+
+    static Buffers get(Network network, int features) {
+      Buffers b = CURRENT.get();
+      if (b == null || !b.shapeKey.equals(network.architecture()) || b.features != features) {
+        b = new Buffers(network, features);
+        CURRENT.set(b);
+      }
+      return b;
+    }
+  }
+}
