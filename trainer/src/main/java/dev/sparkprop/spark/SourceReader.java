@@ -1,0 +1,255 @@
+package dev.sparkprop.spark;
+
+import dev.sparkprop.datasets.CsvFormat;
+import dev.sparkprop.datasets.DataFormatException;
+import dev.sparkprop.datasets.Digits;
+import dev.sparkprop.datasets.Idx;
+import dev.sparkprop.datasets.LibsvmFormat;
+import dev.sparkprop.datasets.LibsvmRow;
+import dev.sparkprop.datasets.Synthetic;
+import dev.sparkprop.train.Shard;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.SerializableConfiguration;
+import scala.Tuple2;
+
+/**
+ * Reads a {@link DataSource} into one raw {@link Shard} per partition, each example indexed by
+ * its position in the source. Files go through Hadoop's file system layer, so {@code file:},
+ * {@code hdfs:} and {@code s3a:} paths all work; text formats go through Spark's text input, so
+ * a large file is split across tasks.
+ */
+final class SourceReader {
+
+  private SourceReader() {}
+
+  static JavaRDD<Shard> read(JavaSparkContext sc, DataSource source, int partitions) {
+    if (source instanceof DataSource.BuiltIn b) {
+      return perPartition(sc, partitions, new BuiltInSlice(b, partitions));
+    }
+    if (source instanceof DataSource.IdxFiles f) {
+      Broadcast<SerializableConfiguration> conf = hadoopConf(sc);
+      checkExists(conf.value().value(), f.images());
+      checkExists(conf.value().value(), f.labels());
+      int features = idxHeader(conf.value().value(), f.images()).recordSize();
+      return perPartition(sc, partitions, new IdxSlice(f, partitions, features, conf));
+    }
+    if (source instanceof DataSource.CsvFile c) {
+      return readCsv(sc, c, partitions);
+    }
+    return readLibsvm(sc, (DataSource.LibsvmFile) source, partitions);
+  }
+
+  /** Runs {@code slice} for p = 0..P−1 inside the tasks: only partition numbers are shipped. */
+  private static JavaRDD<Shard> perPartition(JavaSparkContext sc, int partitions, SliceReader slice) {
+    List<Integer> ids = IntStream.range(0, partitions).boxed().toList();
+    return sc.parallelize(ids, partitions).map(slice::read);
+  }
+
+  @FunctionalInterface
+  private interface SliceReader extends org.apache.spark.api.java.function.Function<Integer, Shard> {
+    Shard read(Integer partition) throws Exception;
+
+    @Override
+    default Shard call(Integer partition) throws Exception {
+      return read(partition);
+    }
+  }
+
+  /** Partition p keeps the examples i with i mod P = p: no count is needed up front. */
+  private record BuiltInSlice(DataSource.BuiltIn source, int partitions) implements SliceReader {
+    @Override
+    public Shard read(Integer p) throws IOException {
+      if (source.name().equals(Digits.NAME)) {
+        try (InputStream in = Digits.open()) {
+          return slice(CsvFormat.read(in, Digits.NAME, CsvFormat.defaults()), p, partitions);
+        }
+      }
+      Synthetic.Kind kind = Synthetic.parse(source.name());
+      int d = kind.features();
+      Rows rows = new Rows(d);
+      float[] buffer = new float[d];
+      for (long i = p; i < source.size(); i += partitions) {
+        double label = kind.example(source.seed(), i, buffer, 0);
+        rows.add(buffer, 0, label, i);
+      }
+      return rows.toShard();
+    }
+
+    private static Shard slice(dev.sparkprop.datasets.DenseDataset all, int p, int partitions) {
+      int d = all.featureCount();
+      Rows rows = new Rows(d);
+      for (int i = p; i < all.size(); i += partitions) {
+        rows.add(all.features(), i * d, all.labels()[i], i);
+      }
+      return rows.toShard();
+    }
+  }
+
+  private record IdxSlice(DataSource.IdxFiles source, int partitions, int features,
+      Broadcast<SerializableConfiguration> conf) implements SliceReader {
+    @Override
+    public Shard read(Integer p) throws IOException {
+      Configuration hadoop = conf.value().value();
+      Rows rows = new Rows(features);
+      float[] pixels = new float[features];
+      try (InputStream images = open(hadoop, source.images());
+          InputStream labels = open(hadoop, source.labels())) {
+        Idx.readSlice(images, source.images(), labels, source.labels(), i -> i % partitions == p,
+            (index, bytes, label) -> {
+              for (int k = 0; k < features; k++) {
+                pixels[k] = bytes[k] & 0xff;
+              }
+              rows.add(pixels, 0, label, index);
+            });
+      }
+      return rows.toShard();
+    }
+  }
+
+  /** Reads the images file's header on the driver: a wrong file fails before any task runs. */
+  private static Idx.Header idxHeader(Configuration conf, String images) {
+    try (DataInputStream in = new DataInputStream(Idx.open(open(conf, images)))) {
+      return Idx.readHeader(in, images);
+    } catch (IOException e) {
+      throw new DataFormatException(images, 0, "cannot read: " + e.getMessage());
+    }
+  }
+
+  private static JavaRDD<Shard> readCsv(JavaSparkContext sc, DataSource.CsvFile source, int partitions) {
+    checkExists(sc.hadoopConfiguration(), source.path());
+    JavaRDD<Tuple2<String, Long>> lines = numberedLines(sc, source.path(), source.header(), partitions);
+    if (lines.isEmpty()) {
+      throw new DataFormatException(source.path(), 0, "no data rows");
+    }
+    Tuple2<String, Long> first = lines.first();
+    CsvFormat format = new CsvFormat(source.labelColumn(), source.header(), ',');
+    int columns = format.countColumns(first._1());
+    if (columns < 2) {
+      throw new DataFormatException(source.path(), first._2(),
+          "found " + columns + " column; a CSV row needs features and a label");
+    }
+    String name = source.path();
+    return index(lines, partitions).mapPartitions((Iterator<Tuple2<Tuple2<String, Long>, Long>> it) -> {
+      Rows rows = new Rows(columns - 1);
+      float[] buffer = new float[columns - 1];
+      while (it.hasNext()) {
+        Tuple2<Tuple2<String, Long>, Long> t = it.next();
+        double label = format.parse(t._1()._1(), name, t._1()._2(), columns, buffer, 0);
+        rows.add(buffer, 0, label, t._2());
+      }
+      return List.of(rows.toShard()).iterator();
+    });
+  }
+
+  private static JavaRDD<Shard> readLibsvm(JavaSparkContext sc, DataSource.LibsvmFile source, int partitions) {
+    checkExists(sc.hadoopConfiguration(), source.path());
+    JavaRDD<Tuple2<String, Long>> lines = numberedLines(sc, source.path(), false, partitions);
+    if (lines.isEmpty()) {
+      throw new DataFormatException(source.path(), 0, "no data rows");
+    }
+    String name = source.path();
+    int features = source.features() > 0 ? source.features()
+        : lines.map(t -> {
+              int[] idx = LibsvmFormat.parse(t._1(), name, t._2()).indices();
+              return idx.length == 0 ? 0 : idx[idx.length - 1] + 1;
+            }).reduce(Math::max);
+    if (features <= 0) {
+      throw new DataFormatException(name, 0, "no feature index in any row");
+    }
+    return index(lines, partitions).mapPartitions((Iterator<Tuple2<Tuple2<String, Long>, Long>> it) -> {
+      Rows rows = new Rows(features);
+      float[] buffer = new float[features];
+      while (it.hasNext()) {
+        Tuple2<Tuple2<String, Long>, Long> t = it.next();
+        LibsvmRow row = LibsvmFormat.parse(t._1()._1(), name, t._1()._2());
+        LibsvmFormat.densify(row, features, name, t._1()._2(), buffer, 0);
+        rows.add(buffer, 0, row.label(), t._2());
+      }
+      return List.of(rows.toShard()).iterator();
+    });
+  }
+
+  /** Non-blank data lines with their 1-based line numbers (the header, if declared, dropped). */
+  private static JavaRDD<Tuple2<String, Long>> numberedLines(JavaSparkContext sc, String path, boolean header, int partitions) {
+    return sc.textFile(path, partitions).zipWithIndex()
+        .filter(t -> !(header && t._2() == 0) && !CsvFormat.isBlank(t._1()))
+        .map(t -> new Tuple2<>(t._1(), t._2() + 1));
+  }
+
+  /** Gives each data line its dense example index and brings the partitions down to P. */
+  private static JavaRDD<Tuple2<Tuple2<String, Long>, Long>> index(JavaRDD<Tuple2<String, Long>> lines, int partitions) {
+    JavaRDD<Tuple2<Tuple2<String, Long>, Long>> indexed = lines.zipWithIndex().map(t -> t);
+    return indexed.getNumPartitions() > partitions ? indexed.coalesce(partitions) : indexed;
+  }
+
+  private static Broadcast<SerializableConfiguration> hadoopConf(JavaSparkContext sc) {
+    return SerializableConfiguration.broadcast(sc.sc());
+  }
+
+  static InputStream open(Configuration conf, String path) throws IOException {
+    Path p = new Path(path);
+    return p.getFileSystem(conf).open(p);
+  }
+
+  /** A missing input is the user's mistake: say so plainly before any job starts. */
+  static void checkExists(Configuration conf, String path) {
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(conf);
+      if (!fs.exists(p)) {
+        throw new DataFormatException(path, 0, "no such file or directory");
+      }
+      if (fs.getFileStatus(p).isFile() && fs.getFileStatus(p).getLen() == 0) {
+        throw new DataFormatException(path, 0, "the file is empty");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A growable column-major block, so a partition builds one contiguous array, not objects per row. */
+  static final class Rows {
+    private final int d;
+    private float[] x;
+    private double[] y;
+    private long[] index;
+    private int n;
+
+    Rows(int d) {
+      this.d = d;
+      this.x = new float[d * 64];
+      this.y = new double[64];
+      this.index = new long[64];
+    }
+
+    void add(float[] features, int offset, double label, long i) {
+      if (n == y.length) {
+        int grown = Math.addExact(n, n / 2 + 64);
+        x = Arrays.copyOf(x, Math.multiplyExact(grown, d));
+        y = Arrays.copyOf(y, grown);
+        index = Arrays.copyOf(index, grown);
+      }
+      System.arraycopy(features, offset, x, n * d, d);
+      y[n] = label;
+      index[n] = i;
+      n++;
+    }
+
+    Shard toShard() {
+      return new Shard(d, Arrays.copyOf(x, n * d), Arrays.copyOf(y, n), Arrays.copyOf(index, n));
+    }
+  }
+}

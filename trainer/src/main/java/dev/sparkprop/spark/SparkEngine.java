@@ -1,0 +1,155 @@
+package dev.sparkprop.spark;
+
+import dev.sparkprop.datasets.Split.Role;
+import dev.sparkprop.nn.Architecture;
+import dev.sparkprop.nn.Network;
+import dev.sparkprop.train.Engine;
+import dev.sparkprop.train.Evaluation;
+import dev.sparkprop.train.GradientSum;
+import dev.sparkprop.train.Shard;
+import dev.sparkprop.train.ShardSet;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * The data-parallel step. Per iteration: broadcast the parameters; every partition runs forward
+ * and backward over its examples of the global batch and returns one {@link GradientSum};
+ * {@code treeReduce} adds them up towards the driver; the broadcast is destroyed so nothing
+ * accumulates over thousands of iterations.
+ *
+ * <p>Each partition's sum starts life on the executor (no zero vector travels in the closure),
+ * a partition without examples in the batch sends back an empty sum, and the task closure holds
+ * only the architecture, the broadcast handle and four numbers.
+ */
+public final class SparkEngine implements Engine {
+
+  private final JavaSparkContext sc;
+  private final PreparedData data;
+  private final Architecture architecture;
+  private final int classes;
+  private final int depth;
+
+  public SparkEngine(JavaSparkContext sc, PreparedData data, Architecture architecture, int classes) {
+    this.sc = sc;
+    this.data = data;
+    this.architecture = architecture;
+    this.classes = classes;
+    this.depth = treeDepth(data.partitions());
+  }
+
+  /**
+   * One level of tree for a handful of partitions (the driver merges them directly), two
+   * beyond that, so the driver never receives more than about √P sums.
+   */
+  static int treeDepth(int partitions) {
+    return partitions <= 4 ? 1 : 2;
+  }
+
+  @Override
+  public long examples(Role role) {
+    return data.count(role);
+  }
+
+  @Override
+  public GradientSum gradient(double[] params, Shard.Batching batching, int epoch, int batch) {
+    sc.setJobDescription("sparkprop epoch " + (epoch + 1) + " iteration " + (batch + 1) + "/" + batching.batches());
+    Broadcast<double[]> broadcast = sc.broadcast(params);
+    try {
+      return data.rddFor(Role.TRAIN)
+          .mapPartitions(new GradientTask(architecture, broadcast, batching, epoch, batch))
+          .treeReduce(MergeGradients.INSTANCE, depth);
+    } finally {
+      broadcast.destroy();
+    }
+  }
+
+  @Override
+  public Evaluation evaluate(double[] params, Role role) {
+    sc.setJobDescription("sparkprop evaluate " + role.name().toLowerCase());
+    Broadcast<double[]> broadcast = sc.broadcast(params);
+    try {
+      return data.rddFor(role)
+          .map(new EvaluationTask(architecture, classes, broadcast, role))
+          .treeReduce(MergeEvaluations.INSTANCE, depth);
+    } finally {
+      broadcast.destroy();
+    }
+  }
+
+  @Override
+  public void close() {
+    sc.setJobDescription(null);
+  }
+
+  private static final class GradientTask implements FlatMapFunction<Iterator<ShardSet>, GradientSum> {
+    private static final long serialVersionUID = 1L;
+    private final Architecture architecture;
+    private final Broadcast<double[]> params;
+    private final Shard.Batching batching;
+    private final int epoch;
+    private final int batch;
+
+    GradientTask(Architecture architecture, Broadcast<double[]> params, Shard.Batching batching, int epoch, int batch) {
+      this.architecture = architecture;
+      this.params = params;
+      this.batching = batching;
+      this.epoch = epoch;
+      this.batch = batch;
+    }
+
+    @Override
+    public Iterator<GradientSum> call(Iterator<ShardSet> shards) {
+      Network network = new Network(architecture);
+      GradientSum sum = GradientSum.empty();
+      while (shards.hasNext()) {
+        sum.merge(shards.next().get(Role.TRAIN).gradient(network, params.value(), batching, epoch, batch));
+      }
+      return List.of(sum).iterator();
+    }
+  }
+
+  private static final class EvaluationTask implements Function<ShardSet, Evaluation> {
+    private static final long serialVersionUID = 1L;
+    private final Architecture architecture;
+    private final int classes;
+    private final Broadcast<double[]> params;
+    private final Role role;
+
+    EvaluationTask(Architecture architecture, int classes, Broadcast<double[]> params, Role role) {
+      this.architecture = architecture;
+      this.classes = classes;
+      this.params = params;
+      this.role = role;
+    }
+
+    @Override
+    public Evaluation call(ShardSet shards) {
+      Evaluation e = new Evaluation(architecture.loss(), classes);
+      shards.get(role).evaluate(new Network(architecture), params.value(), e);
+      return e;
+    }
+  }
+
+  private enum MergeGradients implements Function2<GradientSum, GradientSum, GradientSum> {
+    INSTANCE;
+
+    @Override
+    public GradientSum call(GradientSum a, GradientSum b) {
+      return a.merge(b);
+    }
+  }
+
+  private enum MergeEvaluations implements Function2<Evaluation, Evaluation, Evaluation> {
+    INSTANCE;
+
+    @Override
+    public Evaluation call(Evaluation a, Evaluation b) {
+      return a.merge(b);
+    }
+  }
+}
