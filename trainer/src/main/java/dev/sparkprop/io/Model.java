@@ -1,0 +1,35 @@
+package dev.sparkprop.io;
+
+import dev.sparkprop.datasets.FeatureScaler;
+import dev.sparkprop.datasets.Scaling;
+import dev.sparkprop.nn.Architecture;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A trained network and everything needed to use it on raw data: the architecture, the flat
+ * parameter vector, the feature scaling fitted on the training data, the number of classes,
+ * and, for the record, how it was trained and how well it did.
+ *
+ * @param classes K for classification; 0 for regression
+ * @param training the run's settings (data, optimizer, batch size, epochs, seed …), by name
+ * @param metrics final metrics by name (e.g. {@code test.accuracy})
+ */
+public record Model(Architecture architecture, double[] parameters, Scaling scaling, FeatureScaler scaler,
+    int classes, Map<String, Object> training, Map<String, Double> metrics) {
+
+  public Model {
+    if (parameters.length != architecture.layout().size()) {
+      throw new IllegalArgumentException("the architecture " + architecture.shape() + " has "
+          + architecture.layout().size() + " parameters, not " + parameters.length);
+    }
+    if (scaler.shift().length != architecture.inputs()) {
+      throw new IllegalArgumentException("feature scaling covers " + scaler.shift().length
+          + " features, the network takes " + architecture.inputs());
+    }
+    // Insertion order is kept: it is the order the model file lists them in.
+    training = Collections.unmodifiableMap(new LinkedHashMap<>(training));
+    metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+  }
+}
