@@ -1,0 +1,171 @@
+package dev.sparkprop.cli;
+
+import dev.sparkprop.datasets.DataFormatException;
+import dev.sparkprop.datasets.Digits;
+import dev.sparkprop.datasets.Idx;
+import dev.sparkprop.datasets.Synthetic;
+import dev.sparkprop.spark.DataSource;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that say where data comes from, shared by every command, and their resolution
+ * into {@link DataSource}s.
+ */
+final class DataArgs {
+
+  /** Where Debian's {@code dataset-fashion-mnist} package puts the files. */
+  static final String FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
+
+  @Option(names = "--data", paramLabel = "DATA",
+      description = "A file or directory (CSV, LIBSVM or IDX), or a built-in data set: digits, fashion-mnist, xor, spirals, blobs.")
+  String data;
+
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "csv, libsvm or idx; by default from the file name.")
+  String format;
+
+  @Option(names = "--label-column", paramLabel = "N",
+      description = "CSV: the 0-based column holding the label (default: the last one).")
+  Integer labelColumn;
+
+  @Option(names = "--header", description = "CSV: the first line is a header.")
+  boolean header;
+
+  @Option(names = "--features", paramLabel = "N",
+      description = "LIBSVM: the number of features (default: the largest index in the file).")
+  Integer features;
+
+  /** A data source and, for sets that come with one, their official test set. */
+  record Resolved(DataSource train, DataSource test) {}
+
+  /** Resolves {@code --data} (or its default) and returns the sources. */
+  Resolved resolve(String spec, long seed, Configuration hadoop) {
+    String key = spec.trim();
+    String lower = key.toLowerCase(Locale.ROOT);
+    if (format == null) {
+      if (lower.equals(Digits.NAME)) {
+        return new Resolved(new DataSource.BuiltIn(Digits.NAME, seed, Digits.SIZE), null);
+      }
+      if (lower.equals("fashion-mnist")) {
+        return idxDirectory(FASHION_MNIST_DIR, hadoop, "install Debian's dataset-fashion-mnist package"
+            + " (apt-get install dataset-fashion-mnist) or pass the directory holding the four IDX files");
+      }
+      for (Synthetic.Kind kind : Synthetic.Kind.values()) {
+        if (kind.name().toLowerCase(Locale.ROOT).equals(lower)) {
+          return new Resolved(new DataSource.BuiltIn(lower, seed, kind.defaultSize()), null);
+        }
+      }
+    }
+    FileStatus status = status(key, hadoop);
+    String fmt = format != null ? format.toLowerCase(Locale.ROOT) : guessFormat(key, status);
+    return switch (fmt) {
+      case "csv" -> new Resolved(new DataSource.CsvFile(key, labelColumn == null ? -1 : labelColumn, header), null);
+      case "libsvm" -> new Resolved(new DataSource.LibsvmFile(key, features == null ? 0 : features), null);
+      case "idx" -> status.isDirectory() ? idxDirectory(key, hadoop, null) : new Resolved(idxFile(key, hadoop), null);
+      default -> throw new UsageException("unknown --format '" + format + "'; expected csv, libsvm or idx");
+    };
+  }
+
+  /** How the data was given, for the model file, so that {@code evaluate} can find it again. */
+  Map<String, Object> describe(String spec) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("data", spec);
+    if (format != null) {
+      m.put("format", format);
+    }
+    if (labelColumn != null) {
+      m.put("labelColumn", labelColumn);
+    }
+    if (header) {
+      m.put("header", true);
+    }
+    if (features != null) {
+      m.put("features", features);
+    }
+    return m;
+  }
+
+  /** The inverse of {@link #describe}. */
+  static DataArgs from(Map<String, Object> m) {
+    DataArgs a = new DataArgs();
+    a.data = (String) m.get("data");
+    a.format = (String) m.get("format");
+    a.labelColumn = m.get("labelColumn") == null ? null : ((Number) m.get("labelColumn")).intValue();
+    a.header = Boolean.TRUE.equals(m.get("header"));
+    a.features = m.get("features") == null ? null : ((Number) m.get("features")).intValue();
+    return a;
+  }
+
+  private static String guessFormat(String path, FileStatus status) {
+    String name = status.getPath().getName().toLowerCase(Locale.ROOT);
+    if (status.isDirectory()) {
+      return "idx";
+    }
+    if (name.contains("-idx") || name.endsWith(".idx")) {
+      return "idx";
+    }
+    if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
+      return "csv";
+    }
+    if (name.endsWith(".libsvm") || name.endsWith(".svm") || name.endsWith(".libsvm.gz") || name.endsWith(".svm.gz")) {
+      return "libsvm";
+    }
+    throw new UsageException("cannot tell the format of " + path + " from its name; pass --format csv, libsvm or idx");
+  }
+
+  /** An IDX images file with its labels file beside it. */
+  private static DataSource.IdxFiles idxFile(String images, Configuration hadoop) {
+    String name = new Path(images).getName();
+    String labelsName;
+    try {
+      labelsName = Idx.labelsFileFor(name);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(images + ": an IDX images file's name contains 'images-idx3' so its labels file can be found beside it");
+    }
+    String labels = new Path(new Path(images).getParent(), labelsName).toString();
+    status(labels, hadoop);
+    return new DataSource.IdxFiles(images, labels);
+  }
+
+  /** A directory holding train-… and t10k-… images and labels, as MNIST and Fashion-MNIST ship. */
+  private static Resolved idxDirectory(String dir, Configuration hadoop, String hint) {
+    String train = findIdx(dir, "train-images-idx3-ubyte", hadoop, hint);
+    String test = findIdx(dir, "t10k-images-idx3-ubyte", hadoop, hint);
+    return new Resolved(idxFile(train, hadoop), idxFile(test, hadoop));
+  }
+
+  private static String findIdx(String dir, String stem, Configuration hadoop, String hint) {
+    for (String candidate : new String[] {stem + ".gz", stem}) {
+      Path p = new Path(dir, candidate);
+      try {
+        if (p.getFileSystem(hadoop).exists(p)) {
+          return p.toString();
+        }
+      } catch (IOException e) {
+        throw new DataFormatException(dir, 0, "cannot read: " + e.getMessage());
+      }
+    }
+    throw new DataFormatException(dir, 0, "no " + stem + "[.gz] here" + (hint == null ? "" : "; " + hint));
+  }
+
+  private static FileStatus status(String path, Configuration hadoop) {
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(hadoop);
+      if (!fs.exists(p)) {
+        throw new DataFormatException(path, 0, "no such file or directory");
+      }
+      return fs.getFileStatus(p);
+    } catch (IOException e) {
+      throw new DataFormatException(path, 0, "cannot read: " + e.getMessage());
+    }
+  }
+}

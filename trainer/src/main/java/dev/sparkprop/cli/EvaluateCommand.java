@@ -1,0 +1,163 @@
+package dev.sparkprop.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparkprop.datasets.Split.Role;
+import dev.sparkprop.io.Model;
+import dev.sparkprop.io.ModelFile;
+import dev.sparkprop.spark.DataSource;
+import dev.sparkprop.spark.PreparedData;
+import dev.sparkprop.spark.SparkEngine;
+import dev.sparkprop.train.Evaluation;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Reports a saved model's metrics on data.",
+        "Without --data, on the model's own test set: its --test-data, or the same held-out split of its training data."})
+final class EvaluateCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model directory written by train.")
+  Path modelDir;
+
+  @Mixin
+  DataArgs dataArgs;
+
+  @Option(names = "--json", description = "Print the metrics as one JSON object.")
+  boolean json;
+
+  @Option(names = "--partitions", paramLabel = "N", description = "Spark partitions (default: Spark's default parallelism).")
+  Integer partitions;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: from Spark's configuration, else local[*]).")
+  String master;
+
+  @Option(names = "--verbose", description = "Show Spark's logs and full stack traces.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    Model model = ModelFile.load(modelDir);
+    if (partitions != null && partitions <= 0) {
+      throw new UsageException("--partitions must be positive, not " + partitions);
+    }
+    PrintStream console = System.out;
+    try (JavaSparkContext sc = SparkSetup.start(master, verbose)) {
+      if (!json) {
+        console.println(SparkSetup.describe(sc));
+      }
+      int parts = partitions != null ? partitions : sc.defaultParallelism();
+      PreparedData data = dataArgs.data != null ? explicitData(sc, model, parts) : heldOutData(sc, model, parts);
+      if (model.architecture().loss().isClassification()) {
+        data.labels().checkClassLabels(model.classes(), data.labels().source());
+      }
+      Evaluation e;
+      try (SparkEngine engine = new SparkEngine(sc, data, model.architecture(), model.classes())) {
+        e = engine.evaluate(model.parameters(), Role.TEST);
+      }
+      data.release();
+      if (json) {
+        console.println(new ObjectMapper().writeValueAsString(asJson(e)));
+      } else {
+        printReport(console, e);
+      }
+    }
+    return 0;
+  }
+
+  private PreparedData explicitData(JavaSparkContext sc, Model model, int parts) {
+    DataArgs.Resolved sources = dataArgs.resolve(dataArgs.data, 0L, sc.hadoopConfiguration());
+    // A data set with an official test set (Fashion-MNIST) is evaluated on that.
+    DataSource source = sources.test() != null ? sources.test() : sources.train();
+    return PreparedData.testOnly(sc, source, parts, model.scaler());
+  }
+
+  /** Rebuilds the training run's test set from what the model file recorded. */
+  private PreparedData heldOutData(JavaSparkContext sc, Model model, int parts) {
+    Map<String, Object> t = model.training();
+    if (!(t.get("data") instanceof String spec)) {
+      throw new UsageException(modelDir + ": the model does not record its data; pass --data");
+    }
+    DataArgs recorded = DataArgs.from(t);
+    long seed = ((Number) t.get("seed")).longValue();
+    DataArgs.Resolved sources = recorded.resolve(spec, seed, sc.hadoopConfiguration());
+    if (t.get("testData") instanceof String testSpec) {
+      return PreparedData.testOnly(sc, recorded.resolve(testSpec, seed, sc.hadoopConfiguration()).train(), parts, model.scaler());
+    }
+    if (sources.test() != null) {
+      return PreparedData.testOnly(sc, sources.test(), parts, model.scaler());
+    }
+    double testFraction = ((Number) t.get("testFraction")).doubleValue();
+    double validationFraction = ((Number) t.get("validationFraction")).doubleValue();
+    return PreparedData.prepare(sc, sources.train(), null,
+        new PreparedData.Options(parts, seed, testFraction, validationFraction, model.scaling(), model.scaler()));
+  }
+
+  static Map<String, Object> asJson(Evaluation e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("examples", e.count());
+    m.put("loss", e.meanLoss());
+    if (e.isClassification()) {
+      m.put("accuracy", e.accuracy());
+      List<Map<String, Object>> perClass = new ArrayList<>();
+      long[][] confusion = e.confusionMatrix();
+      for (int c = 0; c < e.classes(); c++) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("class", c);
+        row.put("precision", e.precision(c));
+        row.put("recall", e.recall(c));
+        long support = 0;
+        for (long v : confusion[c]) {
+          support += v;
+        }
+        row.put("support", support);
+        perClass.add(row);
+      }
+      m.put("per_class", perClass);
+      m.put("confusion_matrix", confusion);
+    } else {
+      m.put("mse", e.mse());
+      m.put("rmse", e.rmse());
+      m.put("mae", e.mae());
+      m.put("r2", e.r2());
+    }
+    return m;
+  }
+
+  private static void printReport(PrintStream out, Evaluation e) {
+    out.printf("examples %,d, loss %.4f%n", e.count(), e.meanLoss());
+    if (!e.isClassification()) {
+      out.printf("MSE %.6f  RMSE %.6f  MAE %.6f  R² %.4f%n", e.mse(), e.rmse(), e.mae(), e.r2());
+      return;
+    }
+    out.printf("accuracy %.4f%n%n", e.accuracy());
+    out.println("class  precision  recall");
+    for (int c = 0; c < e.classes(); c++) {
+      out.printf("%5d  %9.4f  %6.4f%n", c, e.precision(c), e.recall(c));
+    }
+    out.println();
+    out.println("confusion matrix (rows: true class, columns: predicted class)");
+    long[][] m = e.confusionMatrix();
+    StringBuilder header = new StringBuilder("     ");
+    for (int c = 0; c < e.classes(); c++) {
+      header.append(String.format("%7d", c));
+    }
+    out.println(header);
+    for (int t = 0; t < e.classes(); t++) {
+      StringBuilder row = new StringBuilder(String.format("%5d", t));
+      for (long v : m[t]) {
+        row.append(String.format("%7d", v));
+      }
+      out.println(row);
+    }
+  }
+
+}

@@ -1,0 +1,67 @@
+package dev.sparkprop.cli;
+
+import dev.sparkprop.datasets.DataFormatException;
+import dev.sparkprop.io.ModelFormatException;
+import dev.sparkprop.train.TrainingDivergedException;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sparkprop} command: train, evaluate, predict. */
+@Command(name = "sparkprop", mixinStandardHelpOptions = true, version = "sparkprop 0.1.0",
+    description = "Data-parallel neural-network training on Apache Spark.",
+    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class},
+    exitCodeOnInvalidInput = Main.USAGE, exitCodeOnExecutionException = Main.FAILURE)
+public final class Main implements Runnable {
+
+  /** A mistake in the data or a model file. */
+  static final int FAILURE = 1;
+  /** A mistake on the command line. */
+  static final int USAGE = 2;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "name a command: train, evaluate or predict");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit status (used by tests, which must not exit). */
+  public static int run(String... args) {
+    boolean verbose = Arrays.asList(args).contains("--verbose");
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, command, parsed) -> report(e, verbose, command.getErr()));
+    return cli.execute(args);
+  }
+
+  /**
+   * Turns a user's mistake into one line on stderr and an exit status; anything else is a bug
+   * and keeps its stack trace. Spark wraps exceptions thrown inside tasks, so the cause chain is
+   * searched for the real one.
+   */
+  static int report(Exception e, boolean verbose, PrintWriter err) {
+    Throwable user = userError(e);
+    if (user == null || verbose) {
+      e.printStackTrace(err);
+    }
+    if (user == null) {
+      return FAILURE;
+    }
+    err.println("sparkprop: " + user.getMessage());
+    err.flush();
+    return user instanceof UsageException || user instanceof IllegalArgumentException ? USAGE : FAILURE;
+  }
+
+  private static Throwable userError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DataFormatException || t instanceof ModelFormatException
+          || t instanceof TrainingDivergedException || t instanceof UsageException) {
+        return t;
+      }
+    }
+    return e instanceof IllegalArgumentException ? e : null;
+  }
+}

@@ -1,0 +1,229 @@
+package dev.sparkprop.cli;
+
+import dev.sparkprop.datasets.LabelStats;
+import dev.sparkprop.datasets.Scaling;
+import dev.sparkprop.datasets.Split.Role;
+import dev.sparkprop.io.Model;
+import dev.sparkprop.io.ModelFile;
+import dev.sparkprop.nn.Activation;
+import dev.sparkprop.nn.Architecture;
+import dev.sparkprop.nn.Loss;
+import dev.sparkprop.nn.Network;
+import dev.sparkprop.optim.Optimizer;
+import dev.sparkprop.spark.PreparedData;
+import dev.sparkprop.spark.SparkEngine;
+import dev.sparkprop.train.Defaults;
+import dev.sparkprop.train.EpochPlan;
+import dev.sparkprop.train.EpochStats;
+import dev.sparkprop.train.Evaluation;
+import dev.sparkprop.train.TrainConfig;
+import dev.sparkprop.train.Trainer;
+import dev.sparkprop.train.TrainingListener;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Trains a fully connected network on Spark and reports test metrics.",
+        "Without --test-data, a seeded fraction of the data is held out for testing."})
+final class TrainCommand implements Callable<Integer> {
+
+  @Mixin
+  DataArgs dataArgs;
+
+  @Option(names = "--test-data", paramLabel = "DATA", description = "A separate test set in the same format as --data.")
+  String testData;
+
+  @Option(names = "--hidden", split = ",", paramLabel = "N,N,…",
+      description = "Hidden layer widths (default: 128,64); an empty value means none.")
+  int[] hidden;
+
+  @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu",
+      description = "Hidden activation: sigmoid, tanh, relu, leaky-relu, identity (default: ${DEFAULT-VALUE}).")
+  String activation;
+
+  @Option(names = "--loss", paramLabel = "NAME",
+      description = "softmax-cross-entropy, binary-cross-entropy or squared-error (default: from the labels).")
+  String loss;
+
+  @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
+      description = "sgd, momentum, nesterov or adam (default: ${DEFAULT-VALUE}).")
+  String optimizer;
+
+  @Option(names = "--learning-rate", paramLabel = "RATE", description = "Default: the optimizer's (Adam 0.001, SGD 0.05, momentum 0.01).")
+  Double learningRate;
+
+  @Option(names = "--l2", paramLabel = "LAMBDA", defaultValue = "0", description = "L2 weight decay on the weights (default: ${DEFAULT-VALUE}).")
+  double l2;
+
+  @Option(names = "--batch-size", paramLabel = "N", description = "Examples per iteration, over all partitions (default: min(128, a tenth of the training set)).")
+  Integer batchSize;
+
+  @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set (default: enough for 500 iterations, 10 to 200).")
+  Integer epochs;
+
+  @Option(names = "--partitions", paramLabel = "N", description = "Spark partitions of the data (default: Spark's default parallelism).")
+  Integer partitions;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "" + Defaults.SEED, description = "Fixes initialisation, splits and shuffles (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "" + Defaults.VALIDATION_FRACTION,
+      description = "Fraction held out for validation each epoch (default: ${DEFAULT-VALUE}).")
+  double validationFraction;
+
+  @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "" + Defaults.TEST_FRACTION,
+      description = "Fraction held out for testing when there is no --test-data (default: ${DEFAULT-VALUE}).")
+  double testFraction;
+
+  @Option(names = "--scaling", paramLabel = "NAME", defaultValue = "standardize",
+      description = "Feature scaling fitted on the training split: standardize, minmax or none (default: ${DEFAULT-VALUE}).")
+  String scaling;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Where to save the model.")
+  Path out;
+
+  @Option(names = "--overwrite", description = "Replace --out if it exists.")
+  boolean overwrite;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: from Spark's configuration, else local[*]).")
+  String master;
+
+  @Option(names = "--verbose", description = "Show Spark's logs and full stack traces.")
+  boolean verbose;
+
+  @Override
+  public Integer call() {
+    PrintStream console = System.out;
+    // Every argument is checked before Spark starts: a typo should cost milliseconds.
+    Activation act = Activation.parse(activation);
+    Loss forcedLoss = loss == null ? null : Loss.parse(loss);
+    Optimizer opt = Optimizer.parse(optimizer);
+    if (learningRate != null) {
+      opt = opt.withLearningRate(learningRate);
+    }
+    Scaling scale = Scaling.parse(scaling);
+    int[] widths = hidden == null ? Defaults.HIDDEN.clone() : hidden;
+    for (int w : widths) {
+      if (w <= 0) {
+        throw new UsageException("--hidden: layer sizes must be positive, not " + w);
+      }
+    }
+    positive("--batch-size", batchSize);
+    positive("--epochs", epochs);
+    positive("--partitions", partitions);
+    fraction("--validation-fraction", validationFraction);
+    fraction("--test-fraction", testFraction);
+    if (out != null && Files.exists(out) && !overwrite) {
+      throw new UsageException(out + ": already exists; pass --overwrite to replace it");
+    }
+    String dataSpec = dataArgs.data == null ? "digits" : dataArgs.data;
+
+    try (JavaSparkContext sc = SparkSetup.start(master, verbose)) {
+      console.println(SparkSetup.describe(sc));
+      DataArgs.Resolved sources = dataArgs.resolve(dataSpec, seed, sc.hadoopConfiguration());
+      DataArgs.Resolved testSources = testData == null ? null : dataArgs.resolve(testData, seed, sc.hadoopConfiguration());
+      int parts = partitions != null ? partitions : sc.defaultParallelism();
+      PreparedData data = PreparedData.prepare(sc, sources.train(),
+          testSources != null ? testSources.train() : sources.test(),
+          new PreparedData.Options(parts, seed, testFraction, validationFraction, scale, null));
+
+      Task task = Task.of(data.labels(), forcedLoss, data.testLabels());
+      Architecture architecture = Architecture.of(data.features(), widths, task.loss().outputsFor(task.classes()), act, task.loss());
+      long trainCount = data.count(Role.TRAIN);
+      int batch = batchSize != null ? batchSize : Defaults.batchSize(trainCount);
+      int epochCount = epochs != null ? epochs : Defaults.epochs(trainCount, batch);
+      TrainConfig config = new TrainConfig(opt, batch, epochCount, seed, l2);
+
+      console.printf("data: %s: %,d examples (%,d train, %,d validation, %,d test), %d features, %s; cached %s in %d partitions%n",
+          sources.train().describe(), data.labels().count(), trainCount, data.count(Role.VALIDATION), data.count(Role.TEST),
+          data.features(), task.describe(), megabytes(data.cachedBytes()), data.partitions());
+      console.printf("network: %s, %,d parameters; optimizer %s, learning rate %g, L2 %g%n", architecture,
+          architecture.layout().size(), opt.name(), opt.learningRate(), l2);
+
+      Network network = new Network(architecture);
+      Trainer.Result result;
+      Evaluation test;
+      try (SparkEngine engine = new SparkEngine(sc, data, architecture, task.classes())) {
+        result = new Trainer(network, config).train(engine, new ProgressPrinter(console, task.loss().isClassification()));
+        test = engine.evaluate(result.parameters(), Role.TEST);
+      }
+      console.printf("test: %,d examples, loss %.4f, %s%n", test.count(), test.meanLoss(), describe(test));
+
+      if (this.out != null) {
+        Map<String, Object> training = new LinkedHashMap<>(dataArgs.describe(dataSpec));
+        if (testData != null) {
+          training.put("testData", testData);
+        }
+        training.put("seed", seed);
+        training.put("testFraction", testFraction);
+        training.put("validationFraction", validationFraction);
+        training.put("partitions", data.partitions());
+        training.put("optimizer", opt.name());
+        training.put("learningRate", opt.learningRate());
+        training.put("l2", l2);
+        training.put("batchSize", batch);
+        training.put("epochs", epochCount);
+        training.put("trainExamples", trainCount);
+        training.put("seconds", result.history().get(result.history().size() - 1).elapsedSeconds());
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        EpochStats last = result.history().get(result.history().size() - 1);
+        metrics.put("train.loss", last.trainLoss());
+        if (last.validation() != null) {
+          last.validation().metrics().forEach((k, v) -> metrics.put("validation." + k, v));
+        }
+        test.metrics().forEach((k, v) -> metrics.put("test." + k, v));
+        Model model = new Model(architecture, result.parameters(), scale, data.scaler(), task.classes(), training, metrics);
+        ModelFile.save(model, this.out, overwrite);
+        console.println("model saved to " + this.out);
+      }
+      data.release();
+    }
+    return 0;
+  }
+
+  static String describe(Evaluation e) {
+    return e.isClassification()
+        ? String.format("accuracy %.4f", e.accuracy())
+        : String.format("RMSE %.4f, MAE %.4f, R² %.4f", e.rmse(), e.mae(), e.r2());
+  }
+
+  private static String megabytes(long bytes) {
+    return String.format("%.1f MB", bytes / 1e6);
+  }
+
+  private static void positive(String name, Integer value) {
+    if (value != null && value <= 0) {
+      throw new UsageException(name + " must be positive, not " + value);
+    }
+  }
+
+  private static void fraction(String name, double value) {
+    if (!(value >= 0.0 && value < 1.0)) {
+      throw new UsageException(name + " must be in [0, 1), not " + value);
+    }
+  }
+
+  /** One line per epoch. */
+  private record ProgressPrinter(PrintStream out, boolean classification) implements TrainingListener {
+    @Override
+    public void started(EpochPlan plan) {
+      out.println("plan: " + plan.describe());
+    }
+
+    @Override
+    public void epochFinished(EpochStats s) {
+      String validation = s.validation() == null ? ""
+          : String.format("  validation loss %.4f %s", s.validation().meanLoss(), describe(s.validation()));
+      out.printf("epoch %3d  train loss %.4f%s  %,.0f examples/s  %.1f s (total %.1f s)%n",
+          s.epoch(), s.trainLoss(), validation, s.examplesPerSecond(), s.seconds(), s.elapsedSeconds());
+    }
+  }
+}
