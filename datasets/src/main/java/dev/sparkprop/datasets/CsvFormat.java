@@ -40,7 +40,8 @@ public final class CsvFormat implements Serializable {
      */
     public CsvFormat(int labelColumn, boolean header, char delimiter) {
         if (labelColumn < -1) {
-            throw new IllegalArgumentException("labelColumn must be >= 0, or -1 for the last column; got " + labelColumn);
+            throw new IllegalArgumentException(
+                    "labelColumn must be >= 0, or -1 for the last column; got " + labelColumn);
         }
         if ((delimiter >= '0' && delimiter <= '9') || "+-.eE\n\r".indexOf(delimiter) >= 0) {
             throw new IllegalArgumentException("delimiter '" + delimiter + "' can occur inside a number or ends lines");

@@ -197,7 +197,8 @@ public final class LabelStats implements Serializable {
 
     /** Integers as written in a data file ("3", not "3.0"). */
     private static String format(double label) {
-        return label == Math.rint(label) && Math.abs(label) < 1e15 ? Long.toString((long) label) : Double.toString(label);
+        boolean integral = label == Math.rint(label) && Math.abs(label) < 1e15;
+        return integral ? Long.toString((long) label) : Double.toString(label);
     }
 
     private boolean looksLikeClassIndices() {

@@ -96,6 +96,27 @@ class CsvFormatTest {
     }
 
     @Test
+    void plainDecimalsRoundExactlyAsTheJdkDoes() {
+        // Shapes on both sides of the fast paths' bounds: up to 18 digits, point anywhere,
+        // leading zeros, signs.
+        SplittableRandom random = new SplittableRandom(2);
+        float[] out = new float[1];
+        for (int trial = 0; trial < 50_000; trial++) {
+            StringBuilder digits = new StringBuilder();
+            int length = 1 + random.nextInt(18);
+            for (int i = 0; i < length; i++) {
+                digits.append((char) ('0' + random.nextInt(10)));
+            }
+            int point = random.nextInt(length + 1);
+            String text = (random.nextInt(4) == 0 ? "-" : "") + digits.substring(0, point) + "."
+                    + digits.substring(point);
+            double label = DEFAULTS.parse(text + "," + text, "x", 2, 2, out, 0);
+            assertEquals(Float.floatToIntBits(Float.parseFloat(text)), Float.floatToIntBits(out[0]), text);
+            assertEquals(Double.doubleToLongBits(Double.parseDouble(text)), Double.doubleToLongBits(label), text);
+        }
+    }
+
+    @Test
     void blankLinesAreSkippedButStillCountedInLineNumbers() {
         DenseDataset data = read("\n1,0\n  \n\t\n2,1\n\n", DEFAULTS);
         assertEquals(2, data.size());
