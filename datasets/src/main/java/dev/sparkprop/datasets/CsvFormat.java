@@ -26,260 +26,260 @@ import java.util.zip.GZIPInputStream;
  * fields. {@link #read} reads a whole file for local use.
  */
 public final class CsvFormat implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private static final char BYTE_ORDER_MARK = '\uFEFF';
+  private static final long serialVersionUID = 1L;
+  private static final char BYTE_ORDER_MARK = '\uFEFF';
 
-    private final int labelColumn;
-    private final boolean header;
-    private final char delimiter;
+  private final int labelColumn;
+  private final boolean header;
+  private final char delimiter;
 
-    /**
-     * @param labelColumn 0-based column of the label, or -1 for the last column
-     * @param header      whether the first non-blank line is a header to skip
-     * @param delimiter   the field separator; not a character that can occur in a number
-     */
-    public CsvFormat(int labelColumn, boolean header, char delimiter) {
-        if (labelColumn < -1) {
-            throw new IllegalArgumentException(
-                    "labelColumn must be >= 0, or -1 for the last column; got " + labelColumn);
+  /**
+   * @param labelColumn 0-based column of the label, or -1 for the last column
+   * @param header      whether the first non-blank line is a header to skip
+   * @param delimiter   the field separator; not a character that can occur in a number
+   */
+  public CsvFormat(int labelColumn, boolean header, char delimiter) {
+    if (labelColumn < -1) {
+      throw new IllegalArgumentException(
+          "labelColumn must be >= 0, or -1 for the last column; got " + labelColumn);
+    }
+    if ((delimiter >= '0' && delimiter <= '9') || "+-.eE\n\r".indexOf(delimiter) >= 0) {
+      throw new IllegalArgumentException("delimiter '" + delimiter + "' can occur inside a number or ends lines");
+    }
+    this.labelColumn = labelColumn;
+    this.header = header;
+    this.delimiter = delimiter;
+  }
+
+  /** Label in the last column, no header, comma-separated. */
+  public static CsvFormat defaults() {
+    return new CsvFormat(-1, false, ',');
+  }
+
+  public int labelColumn() {
+    return labelColumn;
+  }
+
+  public boolean header() {
+    return header;
+  }
+
+  public char delimiter() {
+    return delimiter;
+  }
+
+  /** Fields on the line: the number of delimiters plus one (so an empty line has one). */
+  public int countColumns(String line) {
+    int columns = 1;
+    int at = line.indexOf(delimiter);
+    while (at >= 0) {
+      columns++;
+      at = line.indexOf(delimiter, at + 1);
+    }
+    return columns;
+  }
+
+  /** True for a line of nothing but whitespace, which readers skip. */
+  public static boolean isBlank(String line) {
+    for (int i = 0; i < line.length(); i++) {
+      if (!Numbers.isWhitespace(line.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Parses one data line with {@code expectedColumns} columns, writing its
+   * {@code expectedColumns - 1} features to {@code out[offset..]} and returning its label.
+   *
+   * @param source     the file name for messages
+   * @param lineNumber 1-based physical line number for messages
+   * @throws DataFormatException on a wrong column count, an empty, non-numeric, NaN or infinite
+   *                             field, or a label column beyond the data
+   */
+  public double parse(String line, String source, long lineNumber, int expectedColumns, float[] out, int offset) {
+    int labelIndex = checkShape(expectedColumns, source, lineNumber);
+    int length = line.length();
+    int start = length > 0 && line.charAt(0) == BYTE_ORDER_MARK ? 1 : 0;
+    int column = 0;
+    int o = offset;
+    double label = 0;
+    while (true) {
+      int end = line.indexOf(delimiter, start);
+      if (end < 0) {
+        end = length;
+      }
+      if (column == expectedColumns) {
+        throw wrongColumnCount(line, source, lineNumber, expectedColumns);
+      }
+      int from = start;
+      int to = end;
+      while (from < to && Numbers.isWhitespace(line.charAt(from))) {
+        from++;
+      }
+      while (to > from && Numbers.isWhitespace(line.charAt(to - 1))) {
+        to--;
+      }
+      if (from == to) {
+        throw new DataFormatException(source, lineNumber, "empty value in column " + (column + 1));
+      }
+      if (column == labelIndex) {
+        label = parseLabel(line, from, to, column, source, lineNumber);
+      } else {
+        out[o++] = parseFeature(line, from, to, column, source, lineNumber);
+      }
+      column++;
+      if (end == length) {
+        break;
+      }
+      start = end + 1;
+    }
+    if (column != expectedColumns) {
+      throw wrongColumnCount(line, source, lineNumber, expectedColumns);
+    }
+    return label;
+  }
+
+  private int checkShape(int columns, String source, long lineNumber) {
+    if (columns < 2) {
+      throw new DataFormatException(source, lineNumber,
+          "only " + columns + (columns == 1 ? " column" : " columns")
+              + ": need a label and at least one feature"
+              + " (is the delimiter '" + delimiter + "' right?)");
+    }
+    int labelIndex = labelColumn < 0 ? columns - 1 : labelColumn;
+    if (labelIndex >= columns) {
+      throw new DataFormatException(source, lineNumber,
+          "label column " + (labelIndex + 1) + " does not exist: the data has " + columns + " columns");
+    }
+    return labelIndex;
+  }
+
+  private DataFormatException wrongColumnCount(String line, String source, long lineNumber, int expected) {
+    return new DataFormatException(source, lineNumber,
+        "expected " + expected + " columns, found " + countColumns(line));
+  }
+
+  private float parseFeature(String line, int from, int to, int column, String source, long lineNumber) {
+    float value;
+    try {
+      value = Numbers.parseFloat(line, from, to);
+    } catch (NumberFormatException e) {
+      throw nonNumeric(line, from, to, column, source, lineNumber);
+    }
+    if (!Float.isFinite(value)) {
+      throw nonFinite(value, line, from, to, column, source, lineNumber);
+    }
+    return value;
+  }
+
+  private double parseLabel(String line, int from, int to, int column, String source, long lineNumber) {
+    double value;
+    try {
+      value = Numbers.parseDouble(line, from, to);
+    } catch (NumberFormatException e) {
+      throw nonNumeric(line, from, to, column, source, lineNumber);
+    }
+    if (!Double.isFinite(value)) {
+      throw nonFinite(value, line, from, to, column, source, lineNumber);
+    }
+    return value;
+  }
+
+  private DataFormatException nonNumeric(String line, int from, int to, int column, String source,
+      long lineNumber) {
+    String problem = "non-numeric value " + Numbers.quote(line.substring(from, to)) + " in column " + (column + 1);
+    if (lineNumber == 1 && !header) {
+      problem += "; line 1 looks like a header: pass --header";
+    }
+    return new DataFormatException(source, lineNumber, problem);
+  }
+
+  private static DataFormatException nonFinite(double value, String line, int from, int to, int column,
+      String source, long lineNumber) {
+    return new DataFormatException(source, lineNumber,
+        Numbers.nonFiniteProblem(value, line, from, to, "in column " + (column + 1)));
+  }
+
+  /**
+   * Reads a whole UTF-8 stream, gzip-compressed or not (recognised by its magic bytes 1f 8b).
+   * The stream is not closed.
+   *
+   * @param source the file name for messages; a name ending in {@code .gz} must hold gzip data
+   * @throws DataFormatException  on bad data, an unreadable gzip file or no data rows
+   * @throws UncheckedIOException when reading fails for another reason
+   */
+  public static DenseDataset read(InputStream in, String source, CsvFormat format) {
+    boolean gzip = false;
+    try {
+      BufferedInputStream buffered = Inputs.buffered(in);
+      gzip = Inputs.startsWithGzipMagic(buffered);
+      if (!gzip && source.toLowerCase(Locale.ROOT).endsWith(".gz")) {
+        // Most often a failed download saved under the archive's name: say so, rather
+        // than report its first line as a malformed row.
+        throw new DataFormatException(source, 0,
+            "not a readable gzip file: it does not start with the gzip magic bytes 1f 8b");
+      }
+      InputStream data = gzip ? new GZIPInputStream(buffered, Inputs.BUFFER_SIZE) : buffered;
+      BufferedReader reader = new BufferedReader(
+          new InputStreamReader(data, StandardCharsets.UTF_8), Inputs.BUFFER_SIZE);
+      return format.readLines(reader, source);
+    } catch (IOException e) {
+      if (gzip) {
+        throw new DataFormatException(source, 0, Inputs.gzipProblem(e), e);
+      }
+      throw new UncheckedIOException("reading " + source, e);
+    }
+  }
+
+  private DenseDataset readLines(BufferedReader reader, String source) throws IOException {
+    long lineNumber = 0;
+    int columns = -1;
+    boolean headerPending = header;
+    ExampleBuffer buffer = null;
+    String line;
+    while ((line = reader.readLine()) != null) {
+      lineNumber++;
+      if (isBlank(line)) {
+        continue;
+      }
+      if (headerPending) {
+        // The header fixes the column count, so a short first data row is caught too.
+        columns = countColumns(line);
+        checkShape(columns, source, lineNumber);
+        headerPending = false;
+        continue;
+      }
+      if (buffer == null) {
+        if (columns < 0) {
+          columns = countColumns(line);
         }
-        if ((delimiter >= '0' && delimiter <= '9') || "+-.eE\n\r".indexOf(delimiter) >= 0) {
-            throw new IllegalArgumentException("delimiter '" + delimiter + "' can occur inside a number or ends lines");
-        }
-        this.labelColumn = labelColumn;
-        this.header = header;
-        this.delimiter = delimiter;
+        checkShape(columns, source, lineNumber);
+        buffer = new ExampleBuffer(columns - 1, source);
+      }
+      int offset = buffer.reserve(lineNumber);
+      buffer.commit(parse(line, source, lineNumber, columns, buffer.features(), offset));
     }
+    if (buffer == null) {
+      throw new DataFormatException(source, 0, "no data rows");
+    }
+    return buffer.build();
+  }
 
-    /** Label in the last column, no header, comma-separated. */
-    public static CsvFormat defaults() {
-        return new CsvFormat(-1, false, ',');
-    }
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CsvFormat f
+        && f.labelColumn == labelColumn && f.header == header && f.delimiter == delimiter;
+  }
 
-    public int labelColumn() {
-        return labelColumn;
-    }
+  @Override
+  public int hashCode() {
+    return (labelColumn * 31 + (header ? 1 : 0)) * 31 + delimiter;
+  }
 
-    public boolean header() {
-        return header;
-    }
-
-    public char delimiter() {
-        return delimiter;
-    }
-
-    /** Fields on the line: the number of delimiters plus one (so an empty line has one). */
-    public int countColumns(String line) {
-        int columns = 1;
-        int at = line.indexOf(delimiter);
-        while (at >= 0) {
-            columns++;
-            at = line.indexOf(delimiter, at + 1);
-        }
-        return columns;
-    }
-
-    /** True for a line of nothing but whitespace, which readers skip. */
-    public static boolean isBlank(String line) {
-        for (int i = 0; i < line.length(); i++) {
-            if (!Numbers.isWhitespace(line.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Parses one data line with {@code expectedColumns} columns, writing its
-     * {@code expectedColumns - 1} features to {@code out[offset..]} and returning its label.
-     *
-     * @param source     the file name for messages
-     * @param lineNumber 1-based physical line number for messages
-     * @throws DataFormatException on a wrong column count, an empty, non-numeric, NaN or infinite
-     *                             field, or a label column beyond the data
-     */
-    public double parse(String line, String source, long lineNumber, int expectedColumns, float[] out, int offset) {
-        int labelIndex = checkShape(expectedColumns, source, lineNumber);
-        int length = line.length();
-        int start = length > 0 && line.charAt(0) == BYTE_ORDER_MARK ? 1 : 0;
-        int column = 0;
-        int o = offset;
-        double label = 0;
-        while (true) {
-            int end = line.indexOf(delimiter, start);
-            if (end < 0) {
-                end = length;
-            }
-            if (column == expectedColumns) {
-                throw wrongColumnCount(line, source, lineNumber, expectedColumns);
-            }
-            int from = start;
-            int to = end;
-            while (from < to && Numbers.isWhitespace(line.charAt(from))) {
-                from++;
-            }
-            while (to > from && Numbers.isWhitespace(line.charAt(to - 1))) {
-                to--;
-            }
-            if (from == to) {
-                throw new DataFormatException(source, lineNumber, "empty value in column " + (column + 1));
-            }
-            if (column == labelIndex) {
-                label = parseLabel(line, from, to, column, source, lineNumber);
-            } else {
-                out[o++] = parseFeature(line, from, to, column, source, lineNumber);
-            }
-            column++;
-            if (end == length) {
-                break;
-            }
-            start = end + 1;
-        }
-        if (column != expectedColumns) {
-            throw wrongColumnCount(line, source, lineNumber, expectedColumns);
-        }
-        return label;
-    }
-
-    private int checkShape(int columns, String source, long lineNumber) {
-        if (columns < 2) {
-            throw new DataFormatException(source, lineNumber,
-                    "only " + columns + (columns == 1 ? " column" : " columns")
-                            + ": need a label and at least one feature"
-                            + " (is the delimiter '" + delimiter + "' right?)");
-        }
-        int labelIndex = labelColumn < 0 ? columns - 1 : labelColumn;
-        if (labelIndex >= columns) {
-            throw new DataFormatException(source, lineNumber,
-                    "label column " + (labelIndex + 1) + " does not exist: the data has " + columns + " columns");
-        }
-        return labelIndex;
-    }
-
-    private DataFormatException wrongColumnCount(String line, String source, long lineNumber, int expected) {
-        return new DataFormatException(source, lineNumber,
-                "expected " + expected + " columns, found " + countColumns(line));
-    }
-
-    private float parseFeature(String line, int from, int to, int column, String source, long lineNumber) {
-        float value;
-        try {
-            value = Numbers.parseFloat(line, from, to);
-        } catch (NumberFormatException e) {
-            throw nonNumeric(line, from, to, column, source, lineNumber);
-        }
-        if (!Float.isFinite(value)) {
-            throw nonFinite(value, line, from, to, column, source, lineNumber);
-        }
-        return value;
-    }
-
-    private double parseLabel(String line, int from, int to, int column, String source, long lineNumber) {
-        double value;
-        try {
-            value = Numbers.parseDouble(line, from, to);
-        } catch (NumberFormatException e) {
-            throw nonNumeric(line, from, to, column, source, lineNumber);
-        }
-        if (!Double.isFinite(value)) {
-            throw nonFinite(value, line, from, to, column, source, lineNumber);
-        }
-        return value;
-    }
-
-    private DataFormatException nonNumeric(String line, int from, int to, int column, String source,
-            long lineNumber) {
-        String problem = "non-numeric value " + Numbers.quote(line.substring(from, to)) + " in column " + (column + 1);
-        if (lineNumber == 1 && !header) {
-            problem += "; line 1 looks like a header: pass --header";
-        }
-        return new DataFormatException(source, lineNumber, problem);
-    }
-
-    private static DataFormatException nonFinite(double value, String line, int from, int to, int column,
-            String source, long lineNumber) {
-        return new DataFormatException(source, lineNumber,
-                Numbers.nonFiniteProblem(value, line, from, to, "in column " + (column + 1)));
-    }
-
-    /**
-     * Reads a whole UTF-8 stream, gzip-compressed or not (recognised by its magic bytes 1f 8b).
-     * The stream is not closed.
-     *
-     * @param source the file name for messages; a name ending in {@code .gz} must hold gzip data
-     * @throws DataFormatException  on bad data, an unreadable gzip file or no data rows
-     * @throws UncheckedIOException when reading fails for another reason
-     */
-    public static DenseDataset read(InputStream in, String source, CsvFormat format) {
-        boolean gzip = false;
-        try {
-            BufferedInputStream buffered = Inputs.buffered(in);
-            gzip = Inputs.startsWithGzipMagic(buffered);
-            if (!gzip && source.toLowerCase(Locale.ROOT).endsWith(".gz")) {
-                // Most often a failed download saved under the archive's name: say so, rather
-                // than report its first line as a malformed row.
-                throw new DataFormatException(source, 0,
-                        "not a readable gzip file: it does not start with the gzip magic bytes 1f 8b");
-            }
-            InputStream data = gzip ? new GZIPInputStream(buffered, Inputs.BUFFER_SIZE) : buffered;
-            BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(data, StandardCharsets.UTF_8), Inputs.BUFFER_SIZE);
-            return format.readLines(reader, source);
-        } catch (IOException e) {
-            if (gzip) {
-                throw new DataFormatException(source, 0, Inputs.gzipProblem(e), e);
-            }
-            throw new UncheckedIOException("reading " + source, e);
-        }
-    }
-
-    private DenseDataset readLines(BufferedReader reader, String source) throws IOException {
-        long lineNumber = 0;
-        int columns = -1;
-        boolean headerPending = header;
-        ExampleBuffer buffer = null;
-        String line;
-        while ((line = reader.readLine()) != null) {
-            lineNumber++;
-            if (isBlank(line)) {
-                continue;
-            }
-            if (headerPending) {
-                // The header fixes the column count, so a short first data row is caught too.
-                columns = countColumns(line);
-                checkShape(columns, source, lineNumber);
-                headerPending = false;
-                continue;
-            }
-            if (buffer == null) {
-                if (columns < 0) {
-                    columns = countColumns(line);
-                }
-                checkShape(columns, source, lineNumber);
-                buffer = new ExampleBuffer(columns - 1, source);
-            }
-            int offset = buffer.reserve(lineNumber);
-            buffer.commit(parse(line, source, lineNumber, columns, buffer.features(), offset));
-        }
-        if (buffer == null) {
-            throw new DataFormatException(source, 0, "no data rows");
-        }
-        return buffer.build();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof CsvFormat f
-                && f.labelColumn == labelColumn && f.header == header && f.delimiter == delimiter;
-    }
-
-    @Override
-    public int hashCode() {
-        return (labelColumn * 31 + (header ? 1 : 0)) * 31 + delimiter;
-    }
-
-    @Override
-    public String toString() {
-        return "CsvFormat[labelColumn=" + labelColumn + ", header=" + header + ", delimiter='" + delimiter + "']";
-    }
+  @Override
+  public String toString() {
+    return "CsvFormat[labelColumn=" + labelColumn + ", header=" + header + ", delimiter='" + delimiter + "']";
+  }
 }

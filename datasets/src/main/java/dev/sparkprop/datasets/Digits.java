@@ -13,37 +13,37 @@ import java.io.UncheckedIOException;
  * the count of set pixels in a 4×4 block, 0..16) and then the class label 0..9.
  */
 public final class Digits {
-    /** The name by which users select this dataset and by which messages refer to it. */
-    public static final String NAME = "digits";
-    public static final int SIZE = 1797;
-    public static final int FEATURES = 64;
-    public static final int CLASSES = 10;
+  /** The name by which users select this dataset and by which messages refer to it. */
+  public static final String NAME = "digits";
+  public static final int SIZE = 1797;
+  public static final int FEATURES = 64;
+  public static final int CLASSES = 10;
 
-    private static final String RESOURCE = "dev/sparkprop/datasets/digits.csv.gz";
+  private static final String RESOURCE = "dev/sparkprop/datasets/digits.csv.gz";
 
-    private Digits() {
+  private Digits() {
+  }
+
+  /**
+   * The gzip-compressed CSV resource, to be closed by the caller. It is looked up through this
+   * class's class loader so that it is found inside the application jar on Spark executors.
+   *
+   * @throws IllegalStateException when the resource is missing (a broken build)
+   */
+  public static InputStream open() {
+    InputStream in = Digits.class.getClassLoader().getResourceAsStream(RESOURCE);
+    if (in == null) {
+      throw new IllegalStateException("resource " + RESOURCE + " is missing from the classpath");
     }
+    return in;
+  }
 
-    /**
-     * The gzip-compressed CSV resource, to be closed by the caller. It is looked up through this
-     * class's class loader so that it is found inside the application jar on Spark executors.
-     *
-     * @throws IllegalStateException when the resource is missing (a broken build)
-     */
-    public static InputStream open() {
-        InputStream in = Digits.class.getClassLoader().getResourceAsStream(RESOURCE);
-        if (in == null) {
-            throw new IllegalStateException("resource " + RESOURCE + " is missing from the classpath");
-        }
-        return in;
+  /** All 1797 examples, features 0..16 unscaled, labels 0..9. */
+  public static DenseDataset load() {
+    try (InputStream in = open()) {
+      return CsvFormat.read(in, NAME, CsvFormat.defaults());
+    } catch (IOException e) {
+      throw new UncheckedIOException("closing " + RESOURCE, e);
     }
-
-    /** All 1797 examples, features 0..16 unscaled, labels 0..9. */
-    public static DenseDataset load() {
-        try (InputStream in = open()) {
-            return CsvFormat.read(in, NAME, CsvFormat.defaults());
-        } catch (IOException e) {
-            throw new UncheckedIOException("closing " + RESOURCE, e);
-        }
-    }
+  }
 }

@@ -18,107 +18,107 @@ import java.util.Arrays;
  * standard deviation are NaN, the minimum +∞ and the maximum −∞.
  */
 public final class FeatureStats implements Serializable {
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    private final int d;
-    private long count;
-    private final double[] mean;
-    private final double[] m2;
-    private final double[] min;
-    private final double[] max;
+  private final int d;
+  private long count;
+  private final double[] mean;
+  private final double[] m2;
+  private final double[] min;
+  private final double[] max;
 
-    /** Empty statistics for examples of {@code d} features. */
-    public FeatureStats(int d) {
-        if (d < 1) {
-            throw new IllegalArgumentException("d must be >= 1, got " + d);
-        }
-        this.d = d;
-        this.mean = new double[d];
-        this.m2 = new double[d];
-        this.min = new double[d];
-        this.max = new double[d];
-        Arrays.fill(min, Double.POSITIVE_INFINITY);
-        Arrays.fill(max, Double.NEGATIVE_INFINITY);
+  /** Empty statistics for examples of {@code d} features. */
+  public FeatureStats(int d) {
+    if (d < 1) {
+      throw new IllegalArgumentException("d must be >= 1, got " + d);
     }
+    this.d = d;
+    this.mean = new double[d];
+    this.m2 = new double[d];
+    this.min = new double[d];
+    this.max = new double[d];
+    Arrays.fill(min, Double.POSITIVE_INFINITY);
+    Arrays.fill(max, Double.NEGATIVE_INFINITY);
+  }
 
-    /** Adds the example whose features are {@code x[offset .. offset + d)}. */
-    public void add(float[] x, int offset) {
-        count++;
-        double n = count;
-        for (int j = 0; j < d; j++) {
-            double v = x[offset + j];
-            double delta = v - mean[j];
-            mean[j] += delta / n;
-            m2[j] += delta * (v - mean[j]);
-            if (v < min[j]) {
-                min[j] = v;
-            }
-            if (v > max[j]) {
-                max[j] = v;
-            }
-        }
+  /** Adds the example whose features are {@code x[offset .. offset + d)}. */
+  public void add(float[] x, int offset) {
+    count++;
+    double n = count;
+    for (int j = 0; j < d; j++) {
+      double v = x[offset + j];
+      double delta = v - mean[j];
+      mean[j] += delta / n;
+      m2[j] += delta * (v - mean[j]);
+      if (v < min[j]) {
+        min[j] = v;
+      }
+      if (v > max[j]) {
+        max[j] = v;
+      }
     }
+  }
 
-    /** Folds {@code other} into this and returns this; {@code other} is unchanged. */
-    public FeatureStats merge(FeatureStats other) {
-        if (other.d != d) {
-            throw new IllegalArgumentException("cannot merge statistics of " + other.d + " features into " + d);
-        }
-        if (other.count == 0) {
-            return this;
-        }
-        double na = count;
-        double nb = other.count;
-        double n = na + nb;
-        for (int j = 0; j < d; j++) {
-            double delta = other.mean[j] - mean[j];
-            mean[j] += delta * (nb / n);
-            m2[j] += other.m2[j] + delta * delta * (na * nb / n);
-            min[j] = Math.min(min[j], other.min[j]);
-            max[j] = Math.max(max[j], other.max[j]);
-        }
-        count += other.count;
-        return this;
+  /** Folds {@code other} into this and returns this; {@code other} is unchanged. */
+  public FeatureStats merge(FeatureStats other) {
+    if (other.d != d) {
+      throw new IllegalArgumentException("cannot merge statistics of " + other.d + " features into " + d);
     }
+    if (other.count == 0) {
+      return this;
+    }
+    double na = count;
+    double nb = other.count;
+    double n = na + nb;
+    for (int j = 0; j < d; j++) {
+      double delta = other.mean[j] - mean[j];
+      mean[j] += delta * (nb / n);
+      m2[j] += other.m2[j] + delta * delta * (na * nb / n);
+      min[j] = Math.min(min[j], other.min[j]);
+      max[j] = Math.max(max[j], other.max[j]);
+    }
+    count += other.count;
+    return this;
+  }
 
-    public int featureCount() {
-        return d;
-    }
+  public int featureCount() {
+    return d;
+  }
 
-    public long count() {
-        return count;
-    }
+  public long count() {
+    return count;
+  }
 
-    public double[] mean() {
-        if (count == 0) {
-            return nans();
-        }
-        return mean.clone();
+  public double[] mean() {
+    if (count == 0) {
+      return nans();
     }
+    return mean.clone();
+  }
 
-    /** Population standard deviation, {@code sqrt(M2/n)}. */
-    public double[] std() {
-        if (count == 0) {
-            return nans();
-        }
-        double[] std = new double[d];
-        for (int j = 0; j < d; j++) {
-            std[j] = Math.sqrt(m2[j] / count);
-        }
-        return std;
+  /** Population standard deviation, {@code sqrt(M2/n)}. */
+  public double[] std() {
+    if (count == 0) {
+      return nans();
     }
+    double[] std = new double[d];
+    for (int j = 0; j < d; j++) {
+      std[j] = Math.sqrt(m2[j] / count);
+    }
+    return std;
+  }
 
-    public double[] min() {
-        return min.clone();
-    }
+  public double[] min() {
+    return min.clone();
+  }
 
-    public double[] max() {
-        return max.clone();
-    }
+  public double[] max() {
+    return max.clone();
+  }
 
-    private double[] nans() {
-        double[] values = new double[d];
-        Arrays.fill(values, Double.NaN);
-        return values;
-    }
+  private double[] nans() {
+    double[] values = new double[d];
+    Arrays.fill(values, Double.NaN);
+    return values;
+  }
 }

@@ -19,196 +19,196 @@ import java.util.Optional;
  * bisection.
  */
 public final class LabelStats implements Serializable {
-    private static final long serialVersionUID = 1L;
-    /** Distinct values tracked before giving up. */
-    public static final int MAX_DISTINCT = 1000;
-    /** The largest label still read as a class index. */
-    private static final int MAX_CLASS_LABEL = 999;
+  private static final long serialVersionUID = 1L;
+  /** Distinct values tracked before giving up. */
+  public static final int MAX_DISTINCT = 1000;
+  /** The largest label still read as a class index. */
+  private static final int MAX_CLASS_LABEL = 999;
 
-    /** What the labels ask the network to do. */
-    public enum Task {
-        BINARY,
-        MULTICLASS,
-        REGRESSION
+  /** What the labels ask the network to do. */
+  public enum Task {
+    BINARY,
+    MULTICLASS,
+    REGRESSION
+  }
+
+  private final String source;
+  private long count;
+  private double min = Double.POSITIVE_INFINITY;
+  private double max = Double.NEGATIVE_INFINITY;
+  private boolean allIntegers = true;
+  /** The first non-integer label seen, for messages; NaN while there is none. */
+  private double firstNonInteger = Double.NaN;
+  /** Sorted; null once more than MAX_DISTINCT values have been seen. */
+  private double[] distinct = new double[16];
+  private int distinctCount;
+
+  /** @param source the dataset name used in messages */
+  public LabelStats(String source) {
+    this.source = source;
+  }
+
+  /** @throws IllegalArgumentException for a NaN or infinite label, which the readers reject */
+  public void add(double label) {
+    if (!Double.isFinite(label)) {
+      throw new IllegalArgumentException("label " + label + " is not finite");
     }
-
-    private final String source;
-    private long count;
-    private double min = Double.POSITIVE_INFINITY;
-    private double max = Double.NEGATIVE_INFINITY;
-    private boolean allIntegers = true;
-    /** The first non-integer label seen, for messages; NaN while there is none. */
-    private double firstNonInteger = Double.NaN;
-    /** Sorted; null once more than MAX_DISTINCT values have been seen. */
-    private double[] distinct = new double[16];
-    private int distinctCount;
-
-    /** @param source the dataset name used in messages */
-    public LabelStats(String source) {
-        this.source = source;
+    if (label == 0) {
+      label = 0.0; // -0.0 and 0.0 are one class
     }
-
-    /** @throws IllegalArgumentException for a NaN or infinite label, which the readers reject */
-    public void add(double label) {
-        if (!Double.isFinite(label)) {
-            throw new IllegalArgumentException("label " + label + " is not finite");
-        }
-        if (label == 0) {
-            label = 0.0; // -0.0 and 0.0 are one class
-        }
-        count++;
-        min = Math.min(min, label);
-        max = Math.max(max, label);
-        if (allIntegers && label != Math.rint(label)) {
-            allIntegers = false;
-            firstNonInteger = label;
-        }
-        if (distinct != null) {
-            insert(label);
-        }
+    count++;
+    min = Math.min(min, label);
+    max = Math.max(max, label);
+    if (allIntegers && label != Math.rint(label)) {
+      allIntegers = false;
+      firstNonInteger = label;
     }
-
-    /** Folds {@code other} into this and returns this; {@code other} is unchanged. */
-    public LabelStats merge(LabelStats other) {
-        if (other.count == 0) {
-            return this;
-        }
-        count += other.count;
-        min = Math.min(min, other.min);
-        max = Math.max(max, other.max);
-        if (allIntegers && !other.allIntegers) {
-            allIntegers = false;
-            firstNonInteger = other.firstNonInteger;
-        }
-        if (other.distinct == null) {
-            distinct = null;
-        } else {
-            for (int i = 0; i < other.distinctCount && distinct != null; i++) {
-                insert(other.distinct[i]);
-            }
-        }
-        return this;
+    if (distinct != null) {
+      insert(label);
     }
+  }
 
-    private void insert(double value) {
-        int at = Arrays.binarySearch(distinct, 0, distinctCount, value);
-        if (at >= 0) {
-            return;
-        }
-        if (distinctCount == MAX_DISTINCT) {
-            distinct = null;
-            return;
-        }
-        int insertion = -at - 1;
-        if (distinctCount == distinct.length) {
-            distinct = Arrays.copyOf(distinct, Math.min(MAX_DISTINCT, distinct.length * 2));
-        }
-        System.arraycopy(distinct, insertion, distinct, insertion + 1, distinctCount - insertion);
-        distinct[insertion] = value;
-        distinctCount++;
+  /** Folds {@code other} into this and returns this; {@code other} is unchanged. */
+  public LabelStats merge(LabelStats other) {
+    if (other.count == 0) {
+      return this;
     }
+    count += other.count;
+    min = Math.min(min, other.min);
+    max = Math.max(max, other.max);
+    if (allIntegers && !other.allIntegers) {
+      allIntegers = false;
+      firstNonInteger = other.firstNonInteger;
+    }
+    if (other.distinct == null) {
+      distinct = null;
+    } else {
+      for (int i = 0; i < other.distinctCount && distinct != null; i++) {
+        insert(other.distinct[i]);
+      }
+    }
+    return this;
+  }
 
-    public String source() {
-        return source;
+  private void insert(double value) {
+    int at = Arrays.binarySearch(distinct, 0, distinctCount, value);
+    if (at >= 0) {
+      return;
     }
+    if (distinctCount == MAX_DISTINCT) {
+      distinct = null;
+      return;
+    }
+    int insertion = -at - 1;
+    if (distinctCount == distinct.length) {
+      distinct = Arrays.copyOf(distinct, Math.min(MAX_DISTINCT, distinct.length * 2));
+    }
+    System.arraycopy(distinct, insertion, distinct, insertion + 1, distinctCount - insertion);
+    distinct[insertion] = value;
+    distinctCount++;
+  }
 
-    public long count() {
-        return count;
-    }
+  public String source() {
+    return source;
+  }
 
-    /** The least label; +∞ when there are none. */
-    public double min() {
-        return min;
-    }
+  public long count() {
+    return count;
+  }
 
-    /** The greatest label; −∞ when there are none. */
-    public double max() {
-        return max;
-    }
+  /** The least label; +∞ when there are none. */
+  public double min() {
+    return min;
+  }
 
-    public boolean allIntegers() {
-        return allIntegers;
-    }
+  /** The greatest label; −∞ when there are none. */
+  public double max() {
+    return max;
+  }
 
-    /** The sorted distinct labels, or empty when there were more than {@value #MAX_DISTINCT}. */
-    public Optional<double[]> distinct() {
-        return distinct == null ? Optional.empty() : Optional.of(Arrays.copyOf(distinct, distinctCount));
-    }
+  public boolean allIntegers() {
+    return allIntegers;
+  }
 
-    /**
-     * BINARY, MULTICLASS or REGRESSION, by the rule in the class comment.
-     *
-     * @throws DataFormatException when there are no labels, or all are one class index
-     */
-    public Task inferTask() {
-        if (count == 0) {
-            throw new DataFormatException(source, 0, "no labels");
-        }
-        if (!looksLikeClassIndices()) {
-            return Task.REGRESSION;
-        }
-        if (min == max) {
-            throw new DataFormatException(source, 0, "only one class (label " + format(min) + ") in the data");
-        }
-        return max + 1 == 2 ? Task.BINARY : Task.MULTICLASS;
-    }
+  /** The sorted distinct labels, or empty when there were more than {@value #MAX_DISTINCT}. */
+  public Optional<double[]> distinct() {
+    return distinct == null ? Optional.empty() : Optional.of(Arrays.copyOf(distinct, distinctCount));
+  }
 
-    /**
-     * {@code K = max + 1} for classification, 0 for regression.
-     *
-     * @throws DataFormatException as {@link #inferTask()}
-     */
-    public int classes() {
-        return inferTask() == Task.REGRESSION ? 0 : (int) max + 1;
+  /**
+   * BINARY, MULTICLASS or REGRESSION, by the rule in the class comment.
+   *
+   * @throws DataFormatException when there are no labels, or all are one class index
+   */
+  public Task inferTask() {
+    if (count == 0) {
+      throw new DataFormatException(source, 0, "no labels");
     }
+    if (!looksLikeClassIndices()) {
+      return Task.REGRESSION;
+    }
+    if (min == max) {
+      throw new DataFormatException(source, 0, "only one class (label " + format(min) + ") in the data");
+    }
+    return max + 1 == 2 ? Task.BINARY : Task.MULTICLASS;
+  }
 
-    /** As {@link #checkClassLabels(int, String)}, naming the source given to the constructor. */
-    public void checkClassLabels(int k) {
-        checkClassLabels(k, source);
-    }
+  /**
+   * {@code K = max + 1} for classification, 0 for regression.
+   *
+   * @throws DataFormatException as {@link #inferTask()}
+   */
+  public int classes() {
+    return inferTask() == Task.REGRESSION ? 0 : (int) max + 1;
+  }
 
-    /**
-     * Checks that every label is a class index in {@code 0..k-1}, as when the user has set the
-     * number of classes.
-     *
-     * @throws DataFormatException naming an offending label
-     */
-    public void checkClassLabels(int k, String source) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, got " + k);
-        }
-        if (count == 0) {
-            return;
-        }
-        String range = "0.." + (k - 1);
-        if (!allIntegers) {
-            throw new DataFormatException(source, 0,
-                    "label " + format(firstNonInteger) + " is not a class index: expected an integer in " + range);
-        }
-        if (min < 0) {
-            throw new DataFormatException(source, 0,
-                    "label " + format(min) + " is not a class index: expected an integer in " + range);
-        }
-        if (max > k - 1) {
-            throw new DataFormatException(source, 0,
-                    "label " + format(max) + " is not a class index: expected an integer in " + range);
-        }
-    }
+  /** As {@link #checkClassLabels(int, String)}, naming the source given to the constructor. */
+  public void checkClassLabels(int k) {
+    checkClassLabels(k, source);
+  }
 
-    /** Integers as written in a data file ("3", not "3.0"). */
-    private static String format(double label) {
-        boolean integral = label == Math.rint(label) && Math.abs(label) < 1e15;
-        return integral ? Long.toString((long) label) : Double.toString(label);
+  /**
+   * Checks that every label is a class index in {@code 0..k-1}, as when the user has set the
+   * number of classes.
+   *
+   * @throws DataFormatException naming an offending label
+   */
+  public void checkClassLabels(int k, String source) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be >= 1, got " + k);
     }
+    if (count == 0) {
+      return;
+    }
+    String range = "0.." + (k - 1);
+    if (!allIntegers) {
+      throw new DataFormatException(source, 0,
+          "label " + format(firstNonInteger) + " is not a class index: expected an integer in " + range);
+    }
+    if (min < 0) {
+      throw new DataFormatException(source, 0,
+          "label " + format(min) + " is not a class index: expected an integer in " + range);
+    }
+    if (max > k - 1) {
+      throw new DataFormatException(source, 0,
+          "label " + format(max) + " is not a class index: expected an integer in " + range);
+    }
+  }
 
-    private boolean looksLikeClassIndices() {
-        return allIntegers && min >= 0 && max <= MAX_CLASS_LABEL;
-    }
+  /** Integers as written in a data file ("3", not "3.0"). */
+  private static String format(double label) {
+    boolean integral = label == Math.rint(label) && Math.abs(label) < 1e15;
+    return integral ? Long.toString((long) label) : Double.toString(label);
+  }
 
-    @Override
-    public String toString() {
-        return "LabelStats[" + source + ": " + count + " labels in [" + min + ", " + max + "]"
-                + (allIntegers ? ", all integers" : "")
-                + (distinct == null ? ", many distinct" : ", " + distinctCount + " distinct") + "]";
-    }
+  private boolean looksLikeClassIndices() {
+    return allIntegers && min >= 0 && max <= MAX_CLASS_LABEL;
+  }
+
+  @Override
+  public String toString() {
+    return "LabelStats[" + source + ": " + count + " labels in [" + min + ", " + max + "]"
+        + (allIntegers ? ", all integers" : "")
+        + (distinct == null ? ", many distinct" : ", " + distinctCount + " distinct") + "]";
+  }
 }

@@ -5,15 +5,15 @@ package dev.sparkprop.datasets;
  * {@code indices} and the matching {@code values}. The arrays are owned by the row.
  */
 public record LibsvmRow(double label, int[] indices, float[] values) {
-    public LibsvmRow {
-        if (indices.length != values.length) {
-            throw new IllegalArgumentException(
-                    indices.length + " indices but " + values.length + " values");
-        }
+  public LibsvmRow {
+    if (indices.length != values.length) {
+      throw new IllegalArgumentException(
+          indices.length + " indices but " + values.length + " values");
     }
+  }
 
-    /** Number of stored (non-zero) features. */
-    public int nonZeros() {
-        return indices.length;
-    }
+  /** Number of stored (non-zero) features. */
+  public int nonZeros() {
+    return indices.length;
+  }
 }

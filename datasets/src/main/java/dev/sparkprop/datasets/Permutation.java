@@ -21,96 +21,96 @@ import java.io.Serializable;
  * that takes fewer than 4 network evaluations on average.
  */
 public final class Permutation implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private static final int ROUNDS = 6;
+  private static final long serialVersionUID = 1L;
+  private static final int ROUNDS = 6;
 
-    private final long seed;
-    private final long n;
-    private final int halfBits;
-    private final long halfMask;
-    private final long[] keys;
+  private final long seed;
+  private final long n;
+  private final int halfBits;
+  private final long halfMask;
+  private final long[] keys;
 
-    /** @param n the domain size, {@code >= 0} */
-    public Permutation(long seed, long n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("n must be >= 0, got " + n);
-        }
-        int k = 1;
-        while (k < 32 && (1L << (2 * k)) < n) {
-            k++;
-        }
-        this.seed = seed;
-        this.n = n;
-        this.halfBits = k;
-        this.halfMask = k == 32 ? 0xffff_ffffL : (1L << k) - 1;
-        this.keys = new long[ROUNDS];
-        for (int r = 0; r < ROUNDS; r++) {
-            keys[r] = Seeds.mix(seed, r);
-        }
+  /** @param n the domain size, {@code >= 0} */
+  public Permutation(long seed, long n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("n must be >= 0, got " + n);
     }
-
-    /** The position of element {@code i}. */
-    public long apply(long i) {
-        check(i);
-        long x = i;
-        do {
-            x = encrypt(x);
-        } while (Long.compareUnsigned(x, n) >= 0);
-        return x;
+    int k = 1;
+    while (k < 32 && (1L << (2 * k)) < n) {
+      k++;
     }
-
-    /** The element at position {@code p}: {@code inverse(apply(i)) == i}. */
-    public long inverse(long p) {
-        check(p);
-        long x = p;
-        do {
-            x = decrypt(x);
-        } while (Long.compareUnsigned(x, n) >= 0);
-        return x;
+    this.seed = seed;
+    this.n = n;
+    this.halfBits = k;
+    this.halfMask = k == 32 ? 0xffff_ffffL : (1L << k) - 1;
+    this.keys = new long[ROUNDS];
+    for (int r = 0; r < ROUNDS; r++) {
+      keys[r] = Seeds.mix(seed, r);
     }
+  }
 
-    public long size() {
-        return n;
-    }
+  /** The position of element {@code i}. */
+  public long apply(long i) {
+    check(i);
+    long x = i;
+    do {
+      x = encrypt(x);
+    } while (Long.compareUnsigned(x, n) >= 0);
+    return x;
+  }
 
-    public long seed() {
-        return seed;
-    }
+  /** The element at position {@code p}: {@code inverse(apply(i)) == i}. */
+  public long inverse(long p) {
+    check(p);
+    long x = p;
+    do {
+      x = decrypt(x);
+    } while (Long.compareUnsigned(x, n) >= 0);
+    return x;
+  }
 
-    private void check(long i) {
-        if (i < 0 || i >= n) {
-            throw new IndexOutOfBoundsException("index " + i + " outside [0, " + n + ")");
-        }
-    }
+  public long size() {
+    return n;
+  }
 
-    private long encrypt(long x) {
-        long left = x >>> halfBits;
-        long right = x & halfMask;
-        for (int r = 0; r < ROUNDS; r++) {
-            long next = left ^ round(r, right);
-            left = right;
-            right = next;
-        }
-        return (left << halfBits) | right;
-    }
+  public long seed() {
+    return seed;
+  }
 
-    private long decrypt(long x) {
-        long left = x >>> halfBits;
-        long right = x & halfMask;
-        for (int r = ROUNDS - 1; r >= 0; r--) {
-            long previous = right ^ round(r, left);
-            right = left;
-            left = previous;
-        }
-        return (left << halfBits) | right;
+  private void check(long i) {
+    if (i < 0 || i >= n) {
+      throw new IndexOutOfBoundsException("index " + i + " outside [0, " + n + ")");
     }
+  }
 
-    private long round(int r, long half) {
-        return Seeds.finalise(half + keys[r]) & halfMask;
+  private long encrypt(long x) {
+    long left = x >>> halfBits;
+    long right = x & halfMask;
+    for (int r = 0; r < ROUNDS; r++) {
+      long next = left ^ round(r, right);
+      left = right;
+      right = next;
     }
+    return (left << halfBits) | right;
+  }
 
-    @Override
-    public String toString() {
-        return "Permutation[seed=" + seed + ", n=" + n + "]";
+  private long decrypt(long x) {
+    long left = x >>> halfBits;
+    long right = x & halfMask;
+    for (int r = ROUNDS - 1; r >= 0; r--) {
+      long previous = right ^ round(r, left);
+      right = left;
+      left = previous;
     }
+    return (left << halfBits) | right;
+  }
+
+  private long round(int r, long half) {
+    return Seeds.finalise(half + keys[r]) & halfMask;
+  }
+
+  @Override
+  public String toString() {
+    return "Permutation[seed=" + seed + ", n=" + n + "]";
+  }
 }

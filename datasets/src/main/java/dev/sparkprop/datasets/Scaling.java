@@ -16,23 +16,23 @@ import java.util.stream.Collectors;
  * See {@link FeatureScaler#fit}.
  */
 public enum Scaling {
-    NONE,
-    STANDARDIZE,
-    MINMAX;
+  NONE,
+  STANDARDIZE,
+  MINMAX;
 
-    /**
-     * The scaling named {@code name}, ignoring case.
-     *
-     * @throws IllegalArgumentException naming the known scalings when there is none such
-     */
-    public static Scaling parse(String name) {
-        for (Scaling scaling : values()) {
-            if (scaling.name().equalsIgnoreCase(name.trim())) {
-                return scaling;
-            }
-        }
-        throw new IllegalArgumentException("unknown scaling '" + name + "': expected one of "
-                + Arrays.stream(values()).map(s -> s.name().toLowerCase(Locale.ROOT))
-                        .collect(Collectors.joining(", ")));
+  /**
+   * The scaling named {@code name}, ignoring case.
+   *
+   * @throws IllegalArgumentException naming the known scalings when there is none such
+   */
+  public static Scaling parse(String name) {
+    for (Scaling scaling : values()) {
+      if (scaling.name().equalsIgnoreCase(name.trim())) {
+        return scaling;
+      }
     }
+    throw new IllegalArgumentException("unknown scaling '" + name + "': expected one of "
+        + Arrays.stream(values()).map(s -> s.name().toLowerCase(Locale.ROOT))
+            .collect(Collectors.joining(", ")));
+  }
 }

@@ -24,41 +24,41 @@ package dev.sparkprop.datasets;
  * These values are part of the reproducibility contract: changing them changes every run.
  */
 public final class Seeds {
-    static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
-    private static final long MULTIPLIER = 0xd1b54a32d192ed03L;
-    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
-    private static final long FNV_PRIME = 0x100000001b3L;
+  static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
+  private static final long MULTIPLIER = 0xd1b54a32d192ed03L;
+  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+  private static final long FNV_PRIME = 0x100000001b3L;
 
-    private Seeds() {
-    }
+  private Seeds() {
+  }
 
-    /** The splitmix64 finaliser: a bijection of the longs with full avalanche. */
-    public static long finalise(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
-    }
+  /** The splitmix64 finaliser: a bijection of the longs with full avalanche. */
+  public static long finalise(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
 
-    /** Combines two values into a well-mixed 64-bit seed; order matters. */
-    public static long mix(long a, long b) {
-        return finalise(finalise(a + GOLDEN_GAMMA) ^ (b * MULTIPLIER));
-    }
+  /** Combines two values into a well-mixed 64-bit seed; order matters. */
+  public static long mix(long a, long b) {
+    return finalise(finalise(a + GOLDEN_GAMMA) ^ (b * MULTIPLIER));
+  }
 
-    /** A stable 64-bit hash of a purpose name. */
-    public static long hash(String purpose) {
-        long h = FNV_OFFSET;
-        for (int i = 0; i < purpose.length(); i++) {
-            h = (h ^ purpose.charAt(i)) * FNV_PRIME;
-        }
-        return finalise(h);
+  /** A stable 64-bit hash of a purpose name. */
+  public static long hash(String purpose) {
+    long h = FNV_OFFSET;
+    for (int i = 0; i < purpose.length(); i++) {
+      h = (h ^ purpose.charAt(i)) * FNV_PRIME;
     }
+    return finalise(h);
+  }
 
-    /** The seed of the stream named by {@code purpose} and {@code coordinates} under {@code seed}. */
-    public static long derive(long seed, String purpose, long... coordinates) {
-        long h = mix(seed, hash(purpose));
-        for (long c : coordinates) {
-            h = mix(h, c);
-        }
-        return h;
+  /** The seed of the stream named by {@code purpose} and {@code coordinates} under {@code seed}. */
+  public static long derive(long seed, String purpose, long... coordinates) {
+    long h = mix(seed, hash(purpose));
+    for (long c : coordinates) {
+      h = mix(h, c);
     }
+    return h;
+  }
 }

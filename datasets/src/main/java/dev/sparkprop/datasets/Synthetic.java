@@ -27,131 +27,131 @@ import java.util.stream.Collectors;
  * </ul>
  */
 public final class Synthetic {
-    private static final double[][] BLOB_CENTRES = {{0, 3}, {3, 0}, {0, -3}, {-3, 0}};
+  private static final double[][] BLOB_CENTRES = {{0, 3}, {3, 0}, {0, -3}, {-3, 0}};
 
-    private Synthetic() {
+  private Synthetic() {
+  }
+
+  /** The generated problems. */
+  public enum Kind {
+    XOR(2, 2, 2000),
+    SPIRALS(2, 2, 2000),
+    BLOBS(2, 4, 3000);
+
+    private final int features;
+    private final int classes;
+    private final int defaultSize;
+    private final long purposeHash;
+
+    Kind(int features, int classes, int defaultSize) {
+      this.features = features;
+      this.classes = classes;
+      this.defaultSize = defaultSize;
+      this.purposeHash = Seeds.hash("synthetic." + name().toLowerCase(Locale.ROOT));
     }
 
-    /** The generated problems. */
-    public enum Kind {
-        XOR(2, 2, 2000),
-        SPIRALS(2, 2, 2000),
-        BLOBS(2, 4, 3000);
-
-        private final int features;
-        private final int classes;
-        private final int defaultSize;
-        private final long purposeHash;
-
-        Kind(int features, int classes, int defaultSize) {
-            this.features = features;
-            this.classes = classes;
-            this.defaultSize = defaultSize;
-            this.purposeHash = Seeds.hash("synthetic." + name().toLowerCase(Locale.ROOT));
-        }
-
-        public int features() {
-            return features;
-        }
-
-        public int classes() {
-            return classes;
-        }
-
-        /** The number of examples to generate when the user names no size. */
-        public int defaultSize() {
-            return defaultSize;
-        }
-
-        /** The seed of example {@code index}: {@code Seeds.derive(seed, "synthetic.<kind>", index)}. */
-        public long exampleSeed(long seed, long index) {
-            return Seeds.mix(Seeds.mix(seed, purposeHash), index);
-        }
-
-        /**
-         * Writes the features of example {@code index} to {@code out[offset .. offset + features)}
-         * and returns its class.
-         */
-        public double example(long seed, long index, float[] out, int offset) {
-            if (index < 0) {
-                throw new IllegalArgumentException("index must be >= 0, got " + index);
-            }
-            SplittableRandom random = new SplittableRandom(exampleSeed(seed, index));
-            return switch (this) {
-                case XOR -> xor(random, out, offset);
-                case SPIRALS -> spiral(random, (int) (index % 2), out, offset);
-                case BLOBS -> blob(random, (int) (index % 4), out, offset);
-            };
-        }
+    public int features() {
+      return features;
     }
 
-    /** Examples {@code 0 .. n-1} of {@code kind}. */
-    public static DenseDataset generate(Kind kind, long seed, int n) {
-        return generate(kind, seed, 0, n);
+    public int classes() {
+      return classes;
+    }
+
+    /** The number of examples to generate when the user names no size. */
+    public int defaultSize() {
+      return defaultSize;
+    }
+
+    /** The seed of example {@code index}: {@code Seeds.derive(seed, "synthetic.<kind>", index)}. */
+    public long exampleSeed(long seed, long index) {
+      return Seeds.mix(Seeds.mix(seed, purposeHash), index);
     }
 
     /**
-     * Examples {@code from .. to-1} of {@code kind}: the same as those rows of a larger
-     * {@code generate}, which is what lets each partition make its own share.
+     * Writes the features of example {@code index} to {@code out[offset .. offset + features)}
+     * and returns its class.
      */
-    public static DenseDataset generate(Kind kind, long seed, long from, long to) {
-        if (from < 0 || to < from || to - from > ExampleBuffer.MAX_ARRAY / kind.features()) {
-            throw new IllegalArgumentException("cannot generate examples [" + from + ", " + to + ")");
-        }
-        int n = (int) (to - from);
-        int d = kind.features();
-        float[] features = new float[n * d];
-        double[] labels = new double[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = kind.example(seed, from + i, features, i * d);
-        }
-        return new DenseDataset(d, features, labels);
+    public double example(long seed, long index, float[] out, int offset) {
+      if (index < 0) {
+        throw new IllegalArgumentException("index must be >= 0, got " + index);
+      }
+      SplittableRandom random = new SplittableRandom(exampleSeed(seed, index));
+      return switch (this) {
+        case XOR -> xor(random, out, offset);
+        case SPIRALS -> spiral(random, (int) (index % 2), out, offset);
+        case BLOBS -> blob(random, (int) (index % 4), out, offset);
+      };
     }
+  }
 
-    /**
-     * The kind named {@code name}, ignoring case.
-     *
-     * @throws IllegalArgumentException naming the known kinds when there is none such
-     */
-    public static Kind parse(String name) {
-        for (Kind kind : Kind.values()) {
-            if (kind.name().equalsIgnoreCase(name.trim())) {
-                return kind;
-            }
-        }
-        throw new IllegalArgumentException("unknown synthetic dataset '" + name + "': expected one of "
-                + Arrays.stream(Kind.values()).map(k -> k.name().toLowerCase(Locale.ROOT))
-                        .collect(Collectors.joining(", ")));
-    }
+  /** Examples {@code 0 .. n-1} of {@code kind}. */
+  public static DenseDataset generate(Kind kind, long seed, int n) {
+    return generate(kind, seed, 0, n);
+  }
 
-    private static double xor(SplittableRandom random, float[] out, int offset) {
-        double x = 2 * random.nextDouble() - 1;
-        double y = 2 * random.nextDouble() - 1;
-        double label = (x > 0) != (y > 0) ? 1 : 0;
-        out[offset] = (float) (x + 0.05 * gaussian(random));
-        out[offset + 1] = (float) (y + 0.05 * gaussian(random));
-        return label;
+  /**
+   * Examples {@code from .. to-1} of {@code kind}: the same as those rows of a larger
+   * {@code generate}, which is what lets each partition make its own share.
+   */
+  public static DenseDataset generate(Kind kind, long seed, long from, long to) {
+    if (from < 0 || to < from || to - from > ExampleBuffer.MAX_ARRAY / kind.features()) {
+      throw new IllegalArgumentException("cannot generate examples [" + from + ", " + to + ")");
     }
+    int n = (int) (to - from);
+    int d = kind.features();
+    float[] features = new float[n * d];
+    double[] labels = new double[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = kind.example(seed, from + i, features, i * d);
+    }
+    return new DenseDataset(d, features, labels);
+  }
 
-    private static double spiral(SplittableRandom random, int arm, float[] out, int offset) {
-        double t = random.nextDouble();
-        double radius = 0.1 + 0.9 * t;
-        double angle = 3 * Math.PI * t + Math.PI * arm;
-        out[offset] = (float) (radius * StrictMath.cos(angle) + 0.03 * gaussian(random));
-        out[offset + 1] = (float) (radius * StrictMath.sin(angle) + 0.03 * gaussian(random));
-        return arm;
+  /**
+   * The kind named {@code name}, ignoring case.
+   *
+   * @throws IllegalArgumentException naming the known kinds when there is none such
+   */
+  public static Kind parse(String name) {
+    for (Kind kind : Kind.values()) {
+      if (kind.name().equalsIgnoreCase(name.trim())) {
+        return kind;
+      }
     }
+    throw new IllegalArgumentException("unknown synthetic dataset '" + name + "': expected one of "
+        + Arrays.stream(Kind.values()).map(k -> k.name().toLowerCase(Locale.ROOT))
+            .collect(Collectors.joining(", ")));
+  }
 
-    private static double blob(SplittableRandom random, int blob, float[] out, int offset) {
-        out[offset] = (float) (BLOB_CENTRES[blob][0] + gaussian(random));
-        out[offset + 1] = (float) (BLOB_CENTRES[blob][1] + gaussian(random));
-        return blob;
-    }
+  private static double xor(SplittableRandom random, float[] out, int offset) {
+    double x = 2 * random.nextDouble() - 1;
+    double y = 2 * random.nextDouble() - 1;
+    double label = (x > 0) != (y > 0) ? 1 : 0;
+    out[offset] = (float) (x + 0.05 * gaussian(random));
+    out[offset + 1] = (float) (y + 0.05 * gaussian(random));
+    return label;
+  }
 
-    /** One standard normal draw (Box–Muller, the cosine half). */
-    private static double gaussian(SplittableRandom random) {
-        double u1 = 1.0 - random.nextDouble(); // in (0, 1], so the logarithm is finite
-        double u2 = random.nextDouble();
-        return StrictMath.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2.0 * Math.PI * u2);
-    }
+  private static double spiral(SplittableRandom random, int arm, float[] out, int offset) {
+    double t = random.nextDouble();
+    double radius = 0.1 + 0.9 * t;
+    double angle = 3 * Math.PI * t + Math.PI * arm;
+    out[offset] = (float) (radius * StrictMath.cos(angle) + 0.03 * gaussian(random));
+    out[offset + 1] = (float) (radius * StrictMath.sin(angle) + 0.03 * gaussian(random));
+    return arm;
+  }
+
+  private static double blob(SplittableRandom random, int blob, float[] out, int offset) {
+    out[offset] = (float) (BLOB_CENTRES[blob][0] + gaussian(random));
+    out[offset + 1] = (float) (BLOB_CENTRES[blob][1] + gaussian(random));
+    return blob;
+  }
+
+  /** One standard normal draw (Box–Muller, the cosine half). */
+  private static double gaussian(SplittableRandom random) {
+    double u1 = 1.0 - random.nextDouble(); // in (0, 1], so the logarithm is finite
+    double u2 = random.nextDouble();
+    return StrictMath.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2.0 * Math.PI * u2);
+  }
 }

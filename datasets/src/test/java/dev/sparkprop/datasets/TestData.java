@@ -16,54 +16,54 @@ import org.junit.jupiter.api.function.Executable;
 
 /** Helpers shared by the tests: in-memory files, gzip, serialization and error checks. */
 final class TestData {
-    private TestData() {
-    }
+  private TestData() {
+  }
 
-    static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
+  static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
 
-    static InputStream stream(String text) {
-        return new ByteArrayInputStream(utf8(text));
-    }
+  static InputStream stream(String text) {
+    return new ByteArrayInputStream(utf8(text));
+  }
 
-    static InputStream stream(byte[] bytes) {
-        return new ByteArrayInputStream(bytes);
-    }
+  static InputStream stream(byte[] bytes) {
+    return new ByteArrayInputStream(bytes);
+  }
 
-    static byte[] gzip(byte[] bytes) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-                gz.write(bytes);
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+  static byte[] gzip(byte[] bytes) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+        gz.write(bytes);
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 
-    /** Asserts a DataFormatException with exactly this source, line and problem. */
-    static DataFormatException assertProblem(String source, long line, String problem, Executable action) {
-        DataFormatException e = assertThrows(DataFormatException.class, action);
-        assertEquals(source, e.source(), "source");
-        assertEquals(line, e.line(), "line");
-        assertEquals(problem, e.problem(), "problem");
-        return e;
-    }
+  /** Asserts a DataFormatException with exactly this source, line and problem. */
+  static DataFormatException assertProblem(String source, long line, String problem, Executable action) {
+    DataFormatException e = assertThrows(DataFormatException.class, action);
+    assertEquals(source, e.source(), "source");
+    assertEquals(line, e.line(), "line");
+    assertEquals(problem, e.problem(), "problem");
+    return e;
+  }
 
-    @SuppressWarnings("unchecked")
-    static <T> T roundTrip(T value) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-                out.writeObject(value);
-            }
-            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-                return (T) in.readObject();
-            }
-        } catch (IOException | ClassNotFoundException e) {
-            throw new AssertionError(e);
-        }
+  @SuppressWarnings("unchecked")
+  static <T> T roundTrip(T value) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        out.writeObject(value);
+      }
+      try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+        return (T) in.readObject();
+      }
+    } catch (IOException | ClassNotFoundException e) {
+      throw new AssertionError(e);
     }
+  }
 }
