@@ -2,7 +2,6 @@ package dev.sparkprop.train;
 
 import dev.sparkprop.datasets.DataFormatException;
 import dev.sparkprop.datasets.FeatureScaler;
-import dev.sparkprop.datasets.Seeds;
 import dev.sparkprop.datasets.Split;
 import dev.sparkprop.datasets.Split.Role;
 import java.io.Serializable;
@@ -44,7 +43,7 @@ public final class ShardSet implements Serializable {
       throw new DataFormatException(source, 0, "only " + n + " examples: nothing left to train on after holding out "
           + test + " for testing and " + validation + " for validation");
     }
-    return new Split(Seeds.derive(seed, "split"), n, test, validation);
+    return new Split(seed, n, test, validation);
   }
 
   /**
