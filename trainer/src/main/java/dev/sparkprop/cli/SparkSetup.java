@@ -2,6 +2,7 @@ package dev.sparkprop.cli;
 
 import dev.sparkprop.math.Blas;
 import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -13,7 +14,8 @@ final class SparkSetup {
 
   static JavaSparkContext start(String master, boolean verbose) {
     if (verbose) {
-      Configurator.setRootLevel(Level.INFO);
+      // Every logger, including those the bundled configuration quietens.
+      Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.INFO);
     }
     SparkConf conf = new SparkConf().setAppName("sparkprop");
     if (master != null) {

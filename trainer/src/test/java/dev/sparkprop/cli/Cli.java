@@ -1,0 +1,58 @@
+package dev.sparkprop.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the command line in a child JVM, as a user would: its own Spark, its own exit status,
+ * its own stdout and stderr. The child gets this JVM's class path and the launcher's JVM flags.
+ */
+final class Cli {
+
+  record Result(int status, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + status + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+    }
+  }
+
+  private Cli() {}
+
+  static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx1g");
+    command.addAll(jvmOptions());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.addAll(Arrays.asList(args));
+    Path out = Files.createTempFile(workDir, "stdout", ".txt");
+    Path err = Files.createTempFile(workDir, "stderr", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+    Process p = pb.start();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("sparkprop " + String.join(" ", args) + " did not finish in 5 minutes");
+    }
+    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  /** The flags the launcher passes, from the file the build generates from the parent pom. */
+  private static List<String> jvmOptions() throws IOException {
+    Path file = Path.of("target", "launcher", "jvm-options");
+    if (!Files.exists(file)) {
+      throw new IllegalStateException("missing " + file.toAbsolutePath() + "; run the build through Maven");
+    }
+    return Arrays.asList(Files.readString(file).trim().split("\\s+"));
+  }
+
+}

@@ -1,0 +1,119 @@
+package dev.sparkprop.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: real processes, exit statuses, messages and files. */
+class CommandLineTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  @DisplayName("train on digits saves a model; evaluate --json on its held-out set reports the same accuracy; predict writes every row")
+  void trainEvaluatePredict() throws Exception {
+    Cli.Result train = Cli.run(dir, "train", "--data", "digits", "--epochs", "4", "--out", "model", "--master", "local[2]");
+    assertEquals(0, train.status(), train::toString);
+    assertTrue(train.out().contains("plan: 1,258 training examples, batch 126: 10 iterations per epoch, 4 epochs, 40 iterations"),
+        train::toString);
+    assertTrue(train.out().contains("epoch   4  train loss"), train::toString);
+    assertTrue(train.out().contains("BLAS: "), train::toString);
+
+    JsonNode header = JSON.readTree(dir.resolve("model/model.json").toFile());
+    double trainedAccuracy = header.at("/metrics/test.accuracy").asDouble();
+    assertTrue(trainedAccuracy > 0.85, "accuracy after 4 epochs: " + trainedAccuracy);
+
+    Cli.Result evaluate = Cli.run(dir, "evaluate", "--model", "model", "--json", "--master", "local[2]");
+    assertEquals(0, evaluate.status(), evaluate::toString);
+    JsonNode metrics = JSON.readTree(evaluate.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+    assertEquals(trainedAccuracy, metrics.get("accuracy").asDouble(), 0.0);
+    assertEquals(359, metrics.get("examples").asInt());
+    assertEquals(10, metrics.get("confusion_matrix").size());
+
+    Cli.Result predict = Cli.run(dir, "predict", "--model", "model", "--data", "digits", "--out", "predictions.csv");
+    assertEquals(0, predict.status(), predict::toString);
+    List<String> rows = Files.readAllLines(dir.resolve("predictions.csv"));
+    assertEquals("row,prediction,p0,p1,p2,p3,p4,p5,p6,p7,p8,p9", rows.get(0));
+    assertEquals(1 + 1797, rows.size());
+    String[] first = rows.get(1).split(",");
+    double sum = 0;
+    for (int c = 2; c < first.length; c++) {
+      sum += Double.parseDouble(first[c]);
+    }
+    assertEquals(1.0, sum, 1e-9);
+  }
+
+  @Test
+  @DisplayName("a regression CSV trains with squared error, inferred from real-valued labels, and reports RMSE and R²")
+  void regressionFromCsv() throws Exception {
+    Random random = new Random(3);
+    StringBuilder csv = new StringBuilder("x1,x2,y\n");
+    for (int i = 0; i < 300; i++) {
+      double a = random.nextDouble();
+      double b = random.nextDouble();
+      csv.append(String.format(Locale.ROOT, "%.5f,%.5f,%.5f%n", a, b, 3 * a - 2 * b + 0.5));
+    }
+    Files.writeString(dir.resolve("linear.csv"), csv);
+    Cli.Result r = Cli.run(dir, "train", "--data", "linear.csv", "--header", "--epochs", "30", "--master", "local[2]");
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().contains("regression (squared error)"), r::toString);
+    String test = r.out().lines().filter(l -> l.startsWith("test:")).findFirst().orElseThrow();
+    double r2 = Double.parseDouble(test.replaceAll(".*R² ([-0-9.]+).*", "$1"));
+    assertTrue(r2 > 0.95, test);
+  }
+
+  @Test
+  @DisplayName("a malformed CSV line fails with the file and line named, exit 1, no stack trace, no model left")
+  void badCsvLine() throws Exception {
+    Files.writeString(dir.resolve("bad.csv"), "1,2,0\n3,4,1\n5,oops,0\n7,8,1\n");
+    Cli.Result r = Cli.run(dir, "train", "--data", "bad.csv", "--out", "model", "--master", "local[1]");
+    assertEquals(1, r.status(), r::toString);
+    assertTrue(r.err().contains("bad.csv:3:"), r::toString);
+    assertTrue(r.err().contains("'oops'"), r::toString);
+    assertFalse(r.err().contains("\tat "), r::toString);
+    assertFalse(Files.exists(dir.resolve("model")));
+  }
+
+  @Test
+  @DisplayName("a missing file is named, exit 1")
+  void missingFile() throws Exception {
+    Cli.Result r = Cli.run(dir, "train", "--data", "nowhere.csv", "--master", "local[1]");
+    assertEquals(1, r.status(), r::toString);
+    assertTrue(r.err().contains("nowhere.csv: no such file or directory"), r::toString);
+  }
+
+  @Test
+  @DisplayName("bad arguments exit 2 before Spark starts, saying what is wrong")
+  void badArguments() throws Exception {
+    Cli.Result batch = Cli.run(dir, "train", "--batch-size", "0");
+    assertEquals(2, batch.status(), batch::toString);
+    assertTrue(batch.err().contains("--batch-size must be positive, not 0"), batch::toString);
+
+    Cli.Result activation = Cli.run(dir, "train", "--activation", "swish");
+    assertEquals(2, activation.status(), activation::toString);
+    assertTrue(activation.err().contains("unknown activation 'swish'"), activation::toString);
+
+    Files.createDirectory(dir.resolve("taken"));
+    Cli.Result exists = Cli.run(dir, "train", "--out", "taken");
+    assertEquals(2, exists.status(), exists::toString);
+    assertTrue(exists.err().contains("taken: already exists; pass --overwrite"), exists::toString);
+
+    Cli.Result unknown = Cli.run(dir, "train", "--epochz", "3");
+    assertEquals(2, unknown.status(), unknown::toString);
+    assertTrue(unknown.err().contains("--epochz"), unknown::toString);
+  }
+}
