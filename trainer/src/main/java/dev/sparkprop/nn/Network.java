@@ -87,7 +87,7 @@ public final class Network {
    */
   public double predict(double[] params, double[] x, int xOff, int m, double[] targets, int tOff, Workspace ws) {
     if (m == 0) {
-      return 0.0;
+      return targets == null ? Double.NaN : 0.0;
     }
     checkBatch(params, m, ws);
     int last = layout.layers();

@@ -16,8 +16,8 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
     if (!(beta1 >= 0.0 && beta1 < 1.0) || !(beta2 >= 0.0 && beta2 < 1.0)) {
       throw new IllegalArgumentException("Adam's betas must be in [0, 1), not " + beta1 + " and " + beta2);
     }
-    if (!(epsilon > 0.0)) {
-      throw new IllegalArgumentException("Adam's epsilon must be positive, not " + epsilon);
+    if (!(epsilon > 0.0) || Double.isInfinite(epsilon)) {
+      throw new IllegalArgumentException("Adam's epsilon must be positive and finite, not " + epsilon);
     }
   }
 
