@@ -33,8 +33,19 @@ public final class SparkEngine implements Engine {
   private final Architecture architecture;
   private final int classes;
   private final int depth;
+  private final boolean float32Gradients;
 
   public SparkEngine(JavaSparkContext sc, PreparedData data, Architecture architecture, int classes) {
+    this(sc, data, architecture, classes, false);
+  }
+
+  /**
+   * @param float32Gradients send each partition's gradient as float32 (half the bytes; summed in
+   *     double on arrival)
+   */
+  public SparkEngine(JavaSparkContext sc, PreparedData data, Architecture architecture, int classes,
+      boolean float32Gradients) {
+    this.float32Gradients = float32Gradients;
     this.sc = sc;
     this.data = data;
     this.architecture = architecture;
@@ -61,7 +72,7 @@ public final class SparkEngine implements Engine {
     Broadcast<double[]> broadcast = sc.broadcast(params);
     try {
       return data.rddFor(Role.TRAIN)
-          .mapPartitions(new GradientTask(architecture, broadcast, batching, epoch, batch))
+          .mapPartitions(new GradientTask(architecture, broadcast, batching, epoch, batch, float32Gradients))
           .treeReduce(MergeGradients.INSTANCE, depth);
     } finally {
       broadcast.destroy();
@@ -93,8 +104,11 @@ public final class SparkEngine implements Engine {
     private final Shard.Batching batching;
     private final int epoch;
     private final int batch;
+    private final boolean float32;
 
-    GradientTask(Architecture architecture, Broadcast<double[]> params, Shard.Batching batching, int epoch, int batch) {
+    GradientTask(Architecture architecture, Broadcast<double[]> params, Shard.Batching batching, int epoch, int batch,
+        boolean float32) {
+      this.float32 = float32;
       this.architecture = architecture;
       this.params = params;
       this.batching = batching;
@@ -109,7 +123,7 @@ public final class SparkEngine implements Engine {
       while (shards.hasNext()) {
         sum.merge(shards.next().get(Role.TRAIN).gradient(network, params.value(), batching, epoch, batch));
       }
-      return List.of(sum).iterator();
+      return List.of(float32 ? sum.sendAsFloat32() : sum).iterator();
     }
   }
 

@@ -1,5 +1,8 @@
 package dev.sparkprop.train;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 
 /**
@@ -8,31 +11,41 @@ import java.io.Serializable;
  * Spark's tree aggregation put them together; the driver divides once, by {@link #count()}.
  *
  * <p>A partition with no example in the batch contributes {@link #empty()}: no gradient array at
- * all, so it costs nothing to ship.
+ * all, so it costs nothing to ship. Each sum also carries the longest time any partition spent
+ * computing it, so the driver can tell arithmetic from coordination.
+ *
+ * <p>On the wire the gradient goes as doubles, or as floats when {@link #sendAsFloat32()} was
+ * asked for: half the bytes, a relative rounding of 6e-8 per entry, and still summed in double
+ * once received.
  */
 public final class GradientSum implements Serializable {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
-  private double[] gradient; // null while count == 0
+  private transient double[] gradient; // null while count == 0
   private double loss;
   private long count;
+  private long computeNanos;
+  private boolean float32Wire;
 
-  public GradientSum(double[] gradient, double loss, long count) {
+  public GradientSum(double[] gradient, double loss, long count, long computeNanos) {
     if ((gradient == null) != (count == 0)) {
       throw new IllegalArgumentException("a sum has a gradient exactly when it has examples");
     }
     this.gradient = gradient;
     this.loss = loss;
     this.count = count;
+    this.computeNanos = computeNanos;
   }
 
   public static GradientSum empty() {
-    return new GradientSum(null, 0.0, 0);
+    return new GradientSum(null, 0.0, 0, 0);
   }
 
   /** Adds {@code other} into this one (reusing this one's array) and returns this one. */
   public GradientSum merge(GradientSum other) {
+    computeNanos = Math.max(computeNanos, other.computeNanos);
+    float32Wire |= other.float32Wire;
     if (other.count == 0) {
       return this;
     }
@@ -50,6 +63,12 @@ public final class GradientSum implements Serializable {
     return this;
   }
 
+  /** Marks this sum to travel as float32 when serialized. */
+  public GradientSum sendAsFloat32() {
+    float32Wire = true;
+    return this;
+  }
+
   /** The summed gradient, or null when there were no examples. */
   public double[] gradient() {
     return gradient;
@@ -61,5 +80,44 @@ public final class GradientSum implements Serializable {
 
   public long count() {
     return count;
+  }
+
+  /** The longest single partition's compute time among the merged sums. */
+  public long computeNanos() {
+    return computeNanos;
+  }
+
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    if (gradient == null) {
+      out.writeInt(-1);
+      return;
+    }
+    out.writeInt(gradient.length);
+    if (float32Wire) {
+      float[] f = new float[gradient.length];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = (float) gradient[i];
+      }
+      out.writeObject(f);
+    } else {
+      out.writeObject(gradient);
+    }
+  }
+
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    int length = in.readInt();
+    if (length < 0) {
+      gradient = null;
+    } else if (float32Wire) {
+      float[] f = (float[]) in.readObject();
+      gradient = new double[length];
+      for (int i = 0; i < length; i++) {
+        gradient[i] = f[i];
+      }
+    } else {
+      gradient = (double[]) in.readObject();
+    }
   }
 }

@@ -2,21 +2,41 @@ package dev.sparkprop.train;
 
 import dev.sparkprop.datasets.Split.Role;
 import dev.sparkprop.nn.Network;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The in-process engine: the reference the distributed engine must agree with, and the way to
- * train without Spark. It sums shard after shard exactly as partitions would.
+ * train without Spark. It sums shard after shard exactly as partitions would; with more than one
+ * thread the shards' sums are computed in parallel and still added in shard order, so the
+ * result does not depend on the thread count.
  */
 public final class LocalEngine implements Engine {
 
   private final Network network;
   private final int classes;
   private final Map<Role, List<Shard>> shards = new EnumMap<>(Role.class);
+  private final ExecutorService pool;
 
   public LocalEngine(Network network, int classes, Map<Role, List<Shard>> shards) {
+    this(network, classes, shards, 1);
+  }
+
+  public LocalEngine(Network network, int classes, Map<Role, List<Shard>> shards, int threads) {
+    if (threads <= 0) {
+      throw new IllegalArgumentException("threads must be positive, not " + threads);
+    }
+    this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "sparkprop-local");
+      t.setDaemon(true);
+      return t;
+    });
     this.network = network;
     this.classes = classes;
     for (Role role : Role.values()) {
@@ -36,8 +56,25 @@ public final class LocalEngine implements Engine {
   @Override
   public GradientSum gradient(double[] params, Shard.Batching batching, int epoch, int batch) {
     GradientSum sum = GradientSum.empty();
+    if (pool == null) {
+      for (Shard s : shards.get(Role.TRAIN)) {
+        sum.merge(s.gradient(network, params, batching, epoch, batch));
+      }
+      return sum;
+    }
+    List<Future<GradientSum>> parts = new ArrayList<>();
     for (Shard s : shards.get(Role.TRAIN)) {
-      sum.merge(s.gradient(network, params, batching, epoch, batch));
+      parts.add(pool.submit(() -> s.gradient(network, params, batching, epoch, batch)));
+    }
+    for (Future<GradientSum> part : parts) {
+      try {
+        sum.merge(part.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("a shard's gradient failed", e.getCause());
+      }
     }
     return sum;
   }
@@ -49,5 +86,12 @@ public final class LocalEngine implements Engine {
       s.evaluate(network, params, e);
     }
     return e;
+  }
+
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.shutdownNow();
+    }
   }
 }

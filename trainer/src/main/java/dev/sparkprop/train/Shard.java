@@ -1,5 +1,6 @@
 package dev.sparkprop.train;
 
+import dev.sparkprop.datasets.FeatureScaler;
 import dev.sparkprop.datasets.Permutation;
 import dev.sparkprop.datasets.Seeds;
 import dev.sparkprop.nn.Network;
@@ -8,8 +9,13 @@ import java.io.Serializable;
 
 /**
  * One partition's examples of one role (training, validation or test), as one contiguous block:
- * features column-major d × n in float32 (half the memory of doubles; the kernels widen a batch
- * at a time), one target per example, and each example's index in its role.
+ * features column-major d × n, one target per example, and each example's index in its role.
+ *
+ * <p>Features are held as float32 (half the memory of doubles; the kernels widen a batch at a
+ * time), or, when every raw value is an integer 0..255 as in images, as those bytes plus the
+ * feature scaler, a quarter of that again. A coded value is decoded with the very arithmetic
+ * that scales a float one, {@code (float) ((v − shift) · scale)}, so both layouts feed the
+ * kernels identical numbers.
  *
  * <p>The role index is what decides batches: in epoch e the role's N examples are put in the
  * order of a seeded permutation of 0..N−1, and global batch i is positions [iB, (i+1)B). Each
@@ -24,21 +30,38 @@ public final class Shard implements Serializable {
   public static final int CHUNK = 256;
 
   private final int features;
-  private final float[] x;
+  private final float[] x; // null when coded
+  private final byte[] codes; // null unless coded
+  private final FeatureScaler scaler; // decodes codes
   private final double[] y;
   private final long[] index;
   /** The last epoch's batch order, memoised on the executor: every task of the epoch reuses it. */
   private transient volatile EpochOrder order;
 
   public Shard(int features, float[] x, double[] y, long[] index) {
-    if (features <= 0 || x.length != (long) features * y.length || index.length != y.length) {
+    this(features, x, null, null, y, index);
+  }
+
+  private Shard(int features, float[] x, byte[] codes, FeatureScaler scaler, double[] y, long[] index) {
+    int values = x != null ? x.length : codes.length;
+    if (features <= 0 || values != (long) features * y.length || index.length != y.length) {
       throw new IllegalArgumentException("inconsistent shard: " + features + " features, "
-          + x.length + " values, " + y.length + " targets, " + index.length + " indices");
+          + values + " values, " + y.length + " targets, " + index.length + " indices");
     }
     this.features = features;
     this.x = x;
+    this.codes = codes;
+    this.scaler = scaler;
     this.y = y;
     this.index = index;
+  }
+
+  /** A shard holding raw byte values 0..255 and the scaler that maps them to the network's inputs. */
+  public static Shard coded(int features, byte[] codes, FeatureScaler scaler, double[] y, long[] index) {
+    if (scaler.shift().length != features) {
+      throw new IllegalArgumentException("scaler for " + scaler.shift().length + " features, shard has " + features);
+    }
+    return new Shard(features, null, codes, scaler, y, index);
   }
 
   public int size() {
@@ -49,9 +72,17 @@ public final class Shard implements Serializable {
     return features;
   }
 
-  /** The features, column-major (read-only by convention). */
+  /** The features, column-major (read-only by convention); raw shards always hold floats. */
   public float[] x() {
+    if (x == null) {
+      throw new IllegalStateException("this shard holds coded bytes; read it through the kernels");
+    }
     return x;
+  }
+
+  /** Whether the features are held as bytes plus a scaler. */
+  public boolean isCoded() {
+    return codes != null;
   }
 
   public double[] y() {
@@ -64,7 +95,8 @@ public final class Shard implements Serializable {
 
   /** Bytes held by the arrays, for reporting the cached size. */
   public long bytes() {
-    return 4L * x.length + 8L * y.length + 8L * index.length;
+    long features = x != null ? 4L * x.length : codes.length;
+    return features + 8L * y.length + 8L * index.length;
   }
 
   /**
@@ -78,6 +110,7 @@ public final class Shard implements Serializable {
     if (from == to) {
       return GradientSum.empty();
     }
+    long start = System.nanoTime();
     Buffers b = Buffers.get(network, features);
     double[] gradient = new double[network.parameterCount()];
     double loss = 0.0;
@@ -86,7 +119,7 @@ public final class Shard implements Serializable {
       gather(o.order, at, m, b);
       loss += network.gradient(params, b.x, 0, b.y, 0, m, gradient, b.workspace);
     }
-    return new GradientSum(gradient, loss, to - from);
+    return new GradientSum(gradient, loss, to - from, System.nanoTime() - start);
   }
 
   /** Adds this shard's predictions to {@code evaluation}. */
@@ -118,23 +151,33 @@ public final class Shard implements Serializable {
   }
 
   private void gather(int[] order, int at, int m, Buffers b) {
-    int d = features;
     for (int j = 0; j < m; j++) {
       int i = order[at + j];
-      int src = i * d;
-      int dst = j * d;
-      for (int k = 0; k < d; k++) {
-        b.x[dst + k] = x[src + k];
-      }
+      copyExample(i, b.x, j * features);
       b.y[j] = y[i];
     }
   }
 
   private void widen(int at, int m, double[] into) {
-    int base = at * features;
-    int n = m * features;
-    for (int k = 0; k < n; k++) {
-      into[k] = x[base + k];
+    for (int j = 0; j < m; j++) {
+      copyExample(at + j, into, j * features);
+    }
+  }
+
+  /** Example i's inputs, widened to double, into {@code into[dst …]}. */
+  private void copyExample(int i, double[] into, int dst) {
+    int d = features;
+    int src = i * d;
+    if (x != null) {
+      for (int k = 0; k < d; k++) {
+        into[dst + k] = x[src + k];
+      }
+    } else {
+      double[] shift = scaler.shift();
+      double[] scale = scaler.scale();
+      for (int k = 0; k < d; k++) {
+        into[dst + k] = (float) (((codes[src + k] & 0xff) - shift[k]) * scale[k]);
+      }
     }
   }
 

@@ -32,6 +32,16 @@ public final class ShardSet implements Serializable {
     return b;
   }
 
+  /** Whether every value is an integer in 0..255, so a byte holds it exactly. */
+  private static boolean allBytes(float[] values) {
+    for (float v : values) {
+      if (!(v >= 0f && v <= 255f && v == (int) v)) {
+        return false;
+      }
+    }
+    return values.length > 0;
+  }
+
   /**
    * The run's split of n source examples into test, validation and training roles: the one
    * place its seed and sizes are derived, for the local and the distributed engine alike.
@@ -61,12 +71,18 @@ public final class ShardSet implements Serializable {
       roleOf[i] = split.roleOf(raw.index()[i]);
       counts[roleOf[i].ordinal()]++;
     }
+    boolean bytes = allBytes(raw.x());
     float[][] x = new float[roles.length][];
+    byte[][] codes = new byte[roles.length][];
     double[][] y = new double[roles.length][];
     long[][] index = new long[roles.length][];
     for (Role r : roles) {
       int c = counts[r.ordinal()];
-      x[r.ordinal()] = new float[c * d];
+      if (bytes) {
+        codes[r.ordinal()] = new byte[c * d];
+      } else {
+        x[r.ordinal()] = new float[c * d];
+      }
       y[r.ordinal()] = new double[c];
       index[r.ordinal()] = new long[c];
     }
@@ -74,14 +90,21 @@ public final class ShardSet implements Serializable {
     for (int i = 0; i < n; i++) {
       int r = roleOf[i].ordinal();
       int j = at[r]++;
-      System.arraycopy(raw.x(), i * d, x[r], j * d, d);
-      scaler.apply(x[r], j * d, d);
+      if (bytes) {
+        for (int k = 0; k < d; k++) {
+          codes[r][j * d + k] = (byte) raw.x()[i * d + k];
+        }
+      } else {
+        System.arraycopy(raw.x(), i * d, x[r], j * d, d);
+        scaler.apply(x[r], j * d, d);
+      }
       y[r][j] = raw.y()[i];
       index[r][j] = split.indexInRole(raw.index()[i]);
     }
     Shard[] shards = new Shard[roles.length];
     for (Role r : roles) {
-      shards[r.ordinal()] = new Shard(d, x[r.ordinal()], y[r.ordinal()], index[r.ordinal()]);
+      int o = r.ordinal();
+      shards[o] = bytes ? Shard.coded(d, codes[o], scaler, y[o], index[o]) : new Shard(d, x[o], y[o], index[o]);
     }
     return new ShardSet(shards);
   }

@@ -33,7 +33,8 @@ public final class Trainer {
 
     double[] params = Initializer.initialize(network.architecture(), config.seed());
     OptimizerState state = config.optimizer().newState(params.length);
-    double learningRate = config.optimizer().learningRate();
+    double baseRate = config.optimizer().learningRate();
+    double learningRate = baseRate;
     boolean validate = engine.examples(Role.VALIDATION) > 0;
     List<EpochStats> history = new ArrayList<>();
     long runStart = System.nanoTime();
@@ -42,8 +43,11 @@ public final class Trainer {
       long epochStart = System.nanoTime();
       double lossSum = 0.0;
       long seen = 0;
+      long computeNanos = 0;
       for (int batch = 0; batch < plan.iterationsPerEpoch(); batch++) {
+        learningRate = baseRate * config.warmup().factor(state.steps());
         GradientSum sum = engine.gradient(params, batching, epoch, batch);
+        computeNanos += sum.computeNanos();
         if (sum.count() != plan.batchExamples(batch)) {
           throw new IllegalStateException("batch " + batch + " of epoch " + (epoch + 1) + " summed "
               + sum.count() + " examples, expected " + plan.batchExamples(batch));
@@ -60,10 +64,12 @@ public final class Trainer {
         seen += sum.count();
       }
       double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+      double computeSeconds = computeNanos / 1e9;
       Evaluation validation = validate ? engine.evaluate(params, Role.VALIDATION) : null;
       double seconds = (System.nanoTime() - epochStart) / 1e9;
       EpochStats stats = new EpochStats(epoch + 1, lossSum / seen, validation, seconds,
-          seen / trainSeconds, (System.nanoTime() - runStart) / 1e9);
+          seen / trainSeconds, (System.nanoTime() - runStart) / 1e9, computeSeconds,
+          trainSeconds - computeSeconds, learningRate);
       history.add(stats);
       listener.epochFinished(stats);
     }
