@@ -10,6 +10,7 @@ import dev.sparkprop.nn.Architecture;
 import dev.sparkprop.nn.Loss;
 import dev.sparkprop.nn.Network;
 import dev.sparkprop.optim.Optimizer;
+import dev.sparkprop.optim.Warmup;
 import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.SparkEngine;
 import dev.sparkprop.train.Defaults;
@@ -62,6 +63,18 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--l2", paramLabel = "LAMBDA", defaultValue = "0", description = "L2 weight decay on the weights (default: ${DEFAULT-VALUE}).")
   double l2;
+
+  @Option(names = "--warmup-epochs", paramLabel = "E", defaultValue = "0",
+      description = "Raise the learning rate linearly from near 0 over this many epochs (fractions allowed; default: ${DEFAULT-VALUE}).")
+  double warmupEpochs;
+
+  @Option(names = "--scale-learning-rate", description = {
+      "Linear scaling rule for large batches: multiply the learning rate by batch size / " + Defaults.MAX_BATCH + ",",
+      "the batch the default rates are tuned for. Pair with --warmup-epochs."})
+  boolean scaleLearningRate;
+
+  @Option(names = "--float32-gradients", description = "Send partition gradients as float32: half the bytes, summed in double.")
+  boolean float32Gradients;
 
   @Option(names = "--batch-size", paramLabel = "N", description = "Examples per iteration, over all partitions (default: min(128, a tenth of the training set)).")
   Integer batchSize;
@@ -120,6 +133,9 @@ final class TrainCommand implements Callable<Integer> {
     positive("--epochs", epochs);
     positive("--partitions", partitions);
     fraction("--validation-fraction", validationFraction);
+    if (!(warmupEpochs >= 0) || Double.isInfinite(warmupEpochs)) {
+      throw new UsageException("--warmup-epochs must be zero or positive, not " + warmupEpochs);
+    }
     fraction("--test-fraction", testFraction);
     if (out != null && Files.exists(out) && !overwrite) {
       throw new UsageException(out + ": already exists; pass --overwrite to replace it");
@@ -140,18 +156,24 @@ final class TrainCommand implements Callable<Integer> {
       long trainCount = data.count(Role.TRAIN);
       int batch = batchSize != null ? batchSize : Defaults.batchSize(trainCount);
       int epochCount = epochs != null ? epochs : Defaults.epochs(trainCount, batch);
-      TrainConfig config = new TrainConfig(opt, batch, epochCount, seed, l2);
+      if (scaleLearningRate) {
+        opt = opt.withLearningRate(Warmup.scaleLinearly(opt.learningRate(), batch, Defaults.MAX_BATCH));
+      }
+      EpochPlan plan = new EpochPlan(trainCount, batch, epochCount);
+      Warmup warmup = new Warmup(Math.round(warmupEpochs * plan.iterationsPerEpoch()));
+      TrainConfig config = new TrainConfig(opt, batch, epochCount, seed, l2, warmup);
 
       console.printf("data: %s: %,d examples (%,d train, %,d validation, %,d test), %d features, %s; cached %s in %d partitions%n",
           sources.train().describe(), data.labels().count(), trainCount, data.count(Role.VALIDATION), data.count(Role.TEST),
           data.features(), task.describe(), megabytes(data.cachedBytes()), data.partitions());
-      console.printf("network: %s, %,d parameters; optimizer %s, learning rate %g, L2 %g%n", architecture,
-          architecture.layout().size(), opt.name(), opt.learningRate(), l2);
+      console.printf("network: %s, %,d parameters; optimizer %s, learning rate %g%s, L2 %g%n", architecture,
+          architecture.layout().size(), opt.name(), opt.learningRate(),
+          warmup.steps() > 0 ? String.format(" after %,d warm-up iterations", warmup.steps()) : "", l2);
 
       Network network = new Network(architecture);
       Trainer.Result result;
       Evaluation test;
-      try (SparkEngine engine = new SparkEngine(sc, data, architecture, task.classes())) {
+      try (SparkEngine engine = new SparkEngine(sc, data, architecture, task.classes(), float32Gradients)) {
         result = new Trainer(network, config).train(engine, new ProgressPrinter(console, task.loss().isClassification()));
         test = engine.evaluate(result.parameters(), Role.TEST);
       }
@@ -169,6 +191,7 @@ final class TrainCommand implements Callable<Integer> {
         training.put("optimizer", opt.name());
         training.put("learningRate", opt.learningRate());
         training.put("l2", l2);
+        training.put("warmupIterations", warmup.steps());
         training.put("batchSize", batch);
         training.put("epochs", epochCount);
         training.put("trainExamples", trainCount);
@@ -222,8 +245,9 @@ final class TrainCommand implements Callable<Integer> {
     public void epochFinished(EpochStats s) {
       String validation = s.validation() == null ? ""
           : String.format("  validation loss %.4f %s", s.validation().meanLoss(), describe(s.validation()));
-      out.printf("epoch %3d  train loss %.4f%s  %,.0f examples/s  %.1f s (total %.1f s)%n",
-          s.epoch(), s.trainLoss(), validation, s.examplesPerSecond(), s.seconds(), s.elapsedSeconds());
+      out.printf("epoch %3d  train loss %.4f%s  %,.0f examples/s  %.1f s (compute %.1f s, coordination %.1f s; total %.1f s)%n",
+          s.epoch(), s.trainLoss(), validation, s.examplesPerSecond(), s.seconds(), s.computeSeconds(),
+          s.coordinationSeconds(), s.elapsedSeconds());
     }
   }
 }
