@@ -23,6 +23,20 @@ public enum Activation {
         delta[i] *= a[i] * (1.0 - a[i]);
       }
     }
+
+    @Override
+    public void forward(float[] z, int off, int len) {
+      for (int i = off, end = off + len; i < end; i++) {
+        z[i] = (float) (1.0 / (1.0 + Math.exp(-z[i])));
+      }
+    }
+
+    @Override
+    public void backward(float[] a, float[] delta, int off, int len) {
+      for (int i = off, end = off + len; i < end; i++) {
+        delta[i] *= a[i] * (1.0 - a[i]); // 1.0 − a is double: all in double, one rounding
+      }
+    }
   },
 
   /** f(z) = tanh z; f' = 1 − a². */
@@ -38,6 +52,22 @@ public enum Activation {
     public void backward(double[] a, double[] delta, int off, int len) {
       for (int i = off, end = off + len; i < end; i++) {
         delta[i] *= 1.0 - a[i] * a[i];
+      }
+    }
+
+    @Override
+    public void forward(float[] z, int off, int len) {
+      for (int i = off, end = off + len; i < end; i++) {
+        z[i] = (float) Math.tanh(z[i]);
+      }
+    }
+
+    @Override
+    public void backward(float[] a, float[] delta, int off, int len) {
+      for (int i = off, end = off + len; i < end; i++) {
+        // Widen before squaring: a float a·a would round once more than the double rule does.
+        double ai = a[i];
+        delta[i] *= 1.0 - ai * ai;
       }
     }
   },
@@ -58,6 +88,24 @@ public enum Activation {
       for (int i = off, end = off + len; i < end; i++) {
         if (a[i] <= 0.0) {
           delta[i] = 0.0;
+        }
+      }
+    }
+
+    @Override
+    public void forward(float[] z, int off, int len) {
+      for (int i = off, end = off + len; i < end; i++) {
+        if (z[i] < 0.0f) {
+          z[i] = 0.0f;
+        }
+      }
+    }
+
+    @Override
+    public void backward(float[] a, float[] delta, int off, int len) {
+      for (int i = off, end = off + len; i < end; i++) {
+        if (a[i] <= 0.0f) {
+          delta[i] = 0.0f;
         }
       }
     }
@@ -85,6 +133,24 @@ public enum Activation {
         }
       }
     }
+
+    @Override
+    public void forward(float[] z, int off, int len) {
+      for (int i = off, end = off + len; i < end; i++) {
+        if (z[i] < 0.0f) {
+          z[i] *= LEAKY_SLOPE; // by the double slope: 0.01f is not 0.01
+        }
+      }
+    }
+
+    @Override
+    public void backward(float[] a, float[] delta, int off, int len) {
+      for (int i = off, end = off + len; i < end; i++) {
+        if (a[i] <= 0.0f) {
+          delta[i] *= LEAKY_SLOPE;
+        }
+      }
+    }
   },
 
   /** f(z) = z; f' = 1. */
@@ -94,6 +160,12 @@ public enum Activation {
 
     @Override
     public void backward(double[] a, double[] delta, int off, int len) {}
+
+    @Override
+    public void forward(float[] z, int off, int len) {}
+
+    @Override
+    public void backward(float[] a, float[] delta, int off, int len) {}
   };
 
   /** The slope of {@link #LEAKY_RELU} for negative inputs. */
@@ -110,6 +182,21 @@ public enum Activation {
 
   /** Multiplies delta[off, off+len) element-wise by f'(z), given the activations a = f(z). */
   public abstract void backward(double[] a, double[] delta, int off, int len);
+
+  /**
+   * The float32 {@link #forward(double[], int, int)}: z[i] ← (float) f((double) z[i]). The rule
+   * is evaluated in double on the widened value and rounded to float once, so it equals the
+   * double overload's result rounded to float, bit for bit. Java has no float exp or tanh
+   * anyway, and this elementwise pass costs n·m operations against the layer's 2·n·k·m in GEMM.
+   */
+  public abstract void forward(float[] z, int off, int len);
+
+  /**
+   * The float32 {@link #backward(double[], double[], int, int)}: delta[i] ←
+   * (float) ((double) delta[i] · f'(a[i])), the double rule on widened values rounded to float
+   * once, for the same reasons as {@link #forward(float[], int, int)}.
+   */
+  public abstract void backward(float[] a, float[] delta, int off, int len);
 
   /** The weight initialisation that keeps activations' variance steady through this function. */
   public Init init() {
