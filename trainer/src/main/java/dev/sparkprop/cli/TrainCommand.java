@@ -9,6 +9,7 @@ import dev.sparkprop.nn.Activation;
 import dev.sparkprop.nn.Architecture;
 import dev.sparkprop.nn.Loss;
 import dev.sparkprop.nn.Network;
+import dev.sparkprop.nn.Precision;
 import dev.sparkprop.optim.Optimizer;
 import dev.sparkprop.optim.Warmup;
 import dev.sparkprop.spark.PreparedData;
@@ -73,6 +74,10 @@ final class TrainCommand implements Callable<Integer> {
       "the batch the default rates are tuned for. Pair with --warmup-epochs."})
   boolean scaleLearningRate;
 
+  @Option(names = "--precision", paramLabel = "P", defaultValue = "float64",
+      description = "Kernel arithmetic: float64, or float32 (about twice the GEMM speed; parameters kept in double) (default: ${DEFAULT-VALUE}).")
+  String precision;
+
   @Option(names = "--float32-gradients", description = "Send partition gradients as float32: half the bytes, summed in double.")
   boolean float32Gradients;
 
@@ -123,6 +128,7 @@ final class TrainCommand implements Callable<Integer> {
       opt = opt.withLearningRate(learningRate);
     }
     Scaling scale = Scaling.parse(scaling);
+    Precision arithmetic = Precision.parse(precision);
     int[] widths = hidden == null ? Defaults.HIDDEN.clone() : hidden;
     for (int w : widths) {
       if (w <= 0) {
@@ -166,14 +172,14 @@ final class TrainCommand implements Callable<Integer> {
       console.printf("data: %s: %,d examples (%,d train, %,d validation, %,d test), %d features, %s; cached %s in %d partitions%n",
           sources.train().describe(), data.labels().count(), trainCount, data.count(Role.VALIDATION), data.count(Role.TEST),
           data.features(), task.describe(), megabytes(data.cachedBytes()), data.partitions());
-      console.printf("network: %s, %,d parameters; optimizer %s, learning rate %g%s, L2 %g%n", architecture,
-          architecture.layout().size(), opt.name(), opt.learningRate(),
+      console.printf("network: %s, %,d parameters, %s; optimizer %s, learning rate %g%s, L2 %g%n", architecture,
+          architecture.layout().size(), arithmetic.cliName(), opt.name(), opt.learningRate(),
           warmup.steps() > 0 ? String.format(" after %,d warm-up iterations", warmup.steps()) : "", l2);
 
       Network network = new Network(architecture);
       Trainer.Result result;
       Evaluation test;
-      try (SparkEngine engine = new SparkEngine(sc, data, architecture, task.classes(), float32Gradients)) {
+      try (SparkEngine engine = new SparkEngine(sc, data, architecture, task.classes(), arithmetic, float32Gradients)) {
         result = new Trainer(network, config).train(engine, new ProgressPrinter(console, task.loss().isClassification()));
         test = engine.evaluate(result.parameters(), Role.TEST);
       }
@@ -192,6 +198,7 @@ final class TrainCommand implements Callable<Integer> {
         training.put("learningRate", opt.learningRate());
         training.put("l2", l2);
         training.put("warmupIterations", warmup.steps());
+        training.put("precision", arithmetic.cliName());
         training.put("batchSize", batch);
         training.put("epochs", epochCount);
         training.put("trainExamples", trainCount);

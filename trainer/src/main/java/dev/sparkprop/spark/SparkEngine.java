@@ -3,6 +3,8 @@ package dev.sparkprop.spark;
 import dev.sparkprop.datasets.Split.Role;
 import dev.sparkprop.nn.Architecture;
 import dev.sparkprop.nn.Network;
+import dev.sparkprop.nn.Network32;
+import dev.sparkprop.nn.Precision;
 import dev.sparkprop.train.Engine;
 import dev.sparkprop.train.Evaluation;
 import dev.sparkprop.train.GradientSum;
@@ -33,19 +35,23 @@ public final class SparkEngine implements Engine {
   private final Architecture architecture;
   private final int classes;
   private final int depth;
+  private final Precision precision;
   private final boolean float32Gradients;
 
   public SparkEngine(JavaSparkContext sc, PreparedData data, Architecture architecture, int classes) {
-    this(sc, data, architecture, classes, false);
+    this(sc, data, architecture, classes, Precision.FLOAT64, false);
   }
 
   /**
-   * @param float32Gradients send each partition's gradient as float32 (half the bytes; summed in
-   *     double on arrival)
+   * @param precision the kernels' arithmetic; with float32 the parameters are also broadcast
+   *     as float32, and the gradients come back as float32
+   * @param float32Gradients send each partition's gradient as float32 even with float64 kernels
+   *     (half the bytes; summed in double on arrival)
    */
   public SparkEngine(JavaSparkContext sc, PreparedData data, Architecture architecture, int classes,
-      boolean float32Gradients) {
-    this.float32Gradients = float32Gradients;
+      Precision precision, boolean float32Gradients) {
+    this.precision = precision;
+    this.float32Gradients = float32Gradients || precision == Precision.FLOAT32;
     this.sc = sc;
     this.data = data;
     this.architecture = architecture;
@@ -69,7 +75,8 @@ public final class SparkEngine implements Engine {
   @Override
   public GradientSum gradient(double[] params, Shard.Batching batching, int epoch, int batch) {
     sc.setJobDescription("sparkprop epoch " + (epoch + 1) + " iteration " + (batch + 1) + "/" + batching.batches());
-    Broadcast<double[]> broadcast = sc.broadcast(params);
+    // Half the bytes to ship when the kernels would round to float anyway.
+    Broadcast<?> broadcast = precision == Precision.FLOAT32 ? sc.broadcast(Network32.narrow(params)) : sc.broadcast(params);
     try {
       return data.rddFor(Role.TRAIN)
           .mapPartitions(new GradientTask(architecture, broadcast, batching, epoch, batch, float32Gradients))
@@ -100,13 +107,13 @@ public final class SparkEngine implements Engine {
   private static final class GradientTask implements FlatMapFunction<Iterator<ShardSet>, GradientSum> {
     private static final long serialVersionUID = 1L;
     private final Architecture architecture;
-    private final Broadcast<double[]> params;
+    private final Broadcast<?> params;
     private final Shard.Batching batching;
     private final int epoch;
     private final int batch;
     private final boolean float32;
 
-    GradientTask(Architecture architecture, Broadcast<double[]> params, Shard.Batching batching, int epoch, int batch,
+    GradientTask(Architecture architecture, Broadcast<?> params, Shard.Batching batching, int epoch, int batch,
         boolean float32) {
       this.float32 = float32;
       this.architecture = architecture;
@@ -118,10 +125,13 @@ public final class SparkEngine implements Engine {
 
     @Override
     public Iterator<GradientSum> call(Iterator<ShardSet> shards) {
-      Network network = new Network(architecture);
       GradientSum sum = GradientSum.empty();
+      Object value = params.value();
       while (shards.hasNext()) {
-        sum.merge(shards.next().get(Role.TRAIN).gradient(network, params.value(), batching, epoch, batch));
+        Shard shard = shards.next().get(Role.TRAIN);
+        sum.merge(value instanceof float[] p32
+            ? shard.gradient(new Network32(architecture), p32, batching, epoch, batch)
+            : shard.gradient(new Network(architecture), (double[]) value, batching, epoch, batch));
       }
       return List.of(float32 ? sum.sendAsFloat32() : sum).iterator();
     }

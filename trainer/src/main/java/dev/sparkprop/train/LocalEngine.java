@@ -2,6 +2,8 @@ package dev.sparkprop.train;
 
 import dev.sparkprop.datasets.Split.Role;
 import dev.sparkprop.nn.Network;
+import dev.sparkprop.nn.Network32;
+import dev.sparkprop.nn.Precision;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -23,12 +25,14 @@ public final class LocalEngine implements Engine {
   private final int classes;
   private final Map<Role, List<Shard>> shards = new EnumMap<>(Role.class);
   private final ExecutorService pool;
+  private final Precision precision;
 
   public LocalEngine(Network network, int classes, Map<Role, List<Shard>> shards) {
-    this(network, classes, shards, 1);
+    this(network, classes, shards, 1, Precision.FLOAT64);
   }
 
-  public LocalEngine(Network network, int classes, Map<Role, List<Shard>> shards, int threads) {
+  public LocalEngine(Network network, int classes, Map<Role, List<Shard>> shards, int threads, Precision precision) {
+    this.precision = precision;
     if (threads <= 0) {
       throw new IllegalArgumentException("threads must be positive, not " + threads);
     }
@@ -55,16 +59,20 @@ public final class LocalEngine implements Engine {
 
   @Override
   public GradientSum gradient(double[] params, Shard.Batching batching, int epoch, int batch) {
+    float[] params32 = precision == Precision.FLOAT32 ? Network32.narrow(params) : null;
+    Network32 network32 = params32 == null ? null : new Network32(network.architecture());
     GradientSum sum = GradientSum.empty();
     if (pool == null) {
       for (Shard s : shards.get(Role.TRAIN)) {
-        sum.merge(s.gradient(network, params, batching, epoch, batch));
+        sum.merge(params32 != null ? s.gradient(network32, params32, batching, epoch, batch)
+            : s.gradient(network, params, batching, epoch, batch));
       }
       return sum;
     }
     List<Future<GradientSum>> parts = new ArrayList<>();
     for (Shard s : shards.get(Role.TRAIN)) {
-      parts.add(pool.submit(() -> s.gradient(network, params, batching, epoch, batch)));
+      parts.add(pool.submit(() -> params32 != null ? s.gradient(network32, params32, batching, epoch, batch)
+          : s.gradient(network, params, batching, epoch, batch)));
     }
     for (Future<GradientSum> part : parts) {
       try {

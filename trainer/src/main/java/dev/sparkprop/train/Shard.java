@@ -3,8 +3,11 @@ package dev.sparkprop.train;
 import dev.sparkprop.datasets.FeatureScaler;
 import dev.sparkprop.datasets.Permutation;
 import dev.sparkprop.datasets.Seeds;
+import dev.sparkprop.nn.Architecture;
 import dev.sparkprop.nn.Network;
+import dev.sparkprop.nn.Network32;
 import dev.sparkprop.nn.Workspace;
+import dev.sparkprop.nn.Workspace32;
 import java.io.Serializable;
 
 /**
@@ -111,26 +114,60 @@ public final class Shard implements Serializable {
       return GradientSum.empty();
     }
     long start = System.nanoTime();
-    Buffers b = Buffers.get(network, features);
+    Buffers b = Buffers.get(network.architecture(), features);
+    Workspace ws = b.workspace();
     double[] gradient = new double[network.parameterCount()];
     double loss = 0.0;
     for (int at = from; at < to; at += CHUNK) {
       int m = Math.min(CHUNK, to - at);
       gather(o.order, at, m, b);
-      loss += network.gradient(params, b.x, 0, b.y, 0, m, gradient, b.workspace);
+      loss += network.gradient(params, b.x, 0, b.y, 0, m, gradient, ws);
+    }
+    return new GradientSum(gradient, loss, to - from, System.nanoTime() - start);
+  }
+
+  /**
+   * As {@link #gradient(Network, double[], Batching, int, int)}, computed in float32 from
+   * parameters already rounded to float; the sum comes back in double.
+   */
+  public GradientSum gradient(Network32 network, float[] params, Batching batching, int epoch, int batch) {
+    EpochOrder o = order(batching, epoch);
+    int from = o.start[batch];
+    int to = o.start[batch + 1];
+    if (from == to) {
+      return GradientSum.empty();
+    }
+    long start = System.nanoTime();
+    Buffers b = Buffers.get(network.architecture(), features);
+    Workspace32 ws = b.workspace32();
+    float[] sum = new float[network.parameterCount()];
+    double loss = 0.0;
+    for (int at = from; at < to; at += CHUNK) {
+      int m = Math.min(CHUNK, to - at);
+      for (int j = 0; j < m; j++) {
+        int i = o.order[at + j];
+        copyExample(i, b.x32, j * features);
+        b.y[j] = y[i];
+      }
+      loss += network.gradient(params, b.x32, 0, b.y, 0, m, sum, ws);
+    }
+    double[] gradient = new double[sum.length];
+    for (int k = 0; k < sum.length; k++) {
+      gradient[k] = sum[k];
     }
     return new GradientSum(gradient, loss, to - from, System.nanoTime() - start);
   }
 
   /** Adds this shard's predictions to {@code evaluation}. */
   public void evaluate(Network network, double[] params, Evaluation evaluation) {
-    Buffers b = Buffers.get(network, features);
+    Buffers b = Buffers.get(network.architecture(), features);
+    Workspace ws = b.workspace();
     int outputs = network.architecture().outputs();
     for (int at = 0; at < y.length; at += CHUNK) {
       int m = Math.min(CHUNK, y.length - at);
       widen(at, m, b.x);
-      double loss = network.predict(params, b.x, 0, m, y, at, b.workspace);
-      evaluation.add(network.outputs(b.workspace), outputs, m, y, at, loss);
+      double loss = network.predict(params, b.x, 0, m, y, at, ws);
+      evaluation.add(network.outputs(ws), outputs, m, y, at, loss);
     }
   }
 
@@ -138,14 +175,15 @@ public final class Shard implements Serializable {
    * Predictions for every example of the shard, outputs × n column-major.
    */
   public double[] predict(Network network, double[] params) {
-    Buffers b = Buffers.get(network, features);
+    Buffers b = Buffers.get(network.architecture(), features);
+    Workspace ws = b.workspace();
     int outputs = network.architecture().outputs();
     double[] out = new double[outputs * y.length];
     for (int at = 0; at < y.length; at += CHUNK) {
       int m = Math.min(CHUNK, y.length - at);
       widen(at, m, b.x);
-      network.predict(params, b.x, 0, m, null, 0, b.workspace);
-      System.arraycopy(network.outputs(b.workspace), 0, out, at * outputs, m * outputs);
+      network.predict(params, b.x, 0, m, null, 0, ws);
+      System.arraycopy(network.outputs(ws), 0, out, at * outputs, m * outputs);
     }
     return out;
   }
@@ -161,6 +199,21 @@ public final class Shard implements Serializable {
   private void widen(int at, int m, double[] into) {
     for (int j = 0; j < m; j++) {
       copyExample(at + j, into, j * features);
+    }
+  }
+
+  /** Example i's inputs into {@code into[dst …]}, as float32 (the values the double path widens). */
+  private void copyExample(int i, float[] into, int dst) {
+    int d = features;
+    int src = i * d;
+    if (x != null) {
+      System.arraycopy(x, src, into, dst, d);
+    } else {
+      double[] shift = scaler.shift();
+      double[] scale = scaler.scale();
+      for (int k = 0; k < d; k++) {
+        into[dst + k] = (float) (((codes[src + k] & 0xff) - shift[k]) * scale[k]);
+      }
     }
   }
 
@@ -249,29 +302,46 @@ public final class Shard implements Serializable {
 
   /**
    * Per-thread scratch space for one network shape, reused across tasks: Spark runs a task on
-   * a pooled thread, so the buffers live as long as the executor and are allocated once.
+   * a pooled thread, so the buffers live as long as the executor and are allocated once. The
+   * float32 half is made on first use.
    */
   static final class Buffers {
     private static final ThreadLocal<Buffers> CURRENT = new ThreadLocal<>();
 
-    final Object shapeKey;
+    final Architecture architecture;
     final int features;
-    final Workspace workspace;
-    final double[] x;
     final double[] y;
+    private Workspace workspace;
+    private Workspace32 workspace32;
+    double[] x;
+    float[] x32;
 
-    private Buffers(Network network, int features) {
-      this.shapeKey = network.architecture();
+    private Buffers(Architecture architecture, int features) {
+      this.architecture = architecture;
       this.features = features;
-      this.workspace = new Workspace(network.architecture(), CHUNK);
-      this.x = new double[features * CHUNK];
       this.y = new double[CHUNK];
     }
 
-    static Buffers get(Network network, int features) {
+    Workspace workspace() {
+      if (workspace == null) {
+        workspace = new Workspace(architecture, CHUNK);
+        x = new double[features * CHUNK];
+      }
+      return workspace;
+    }
+
+    Workspace32 workspace32() {
+      if (workspace32 == null) {
+        workspace32 = new Workspace32(architecture, CHUNK);
+        x32 = new float[features * CHUNK];
+      }
+      return workspace32;
+    }
+
+    static Buffers get(Architecture architecture, int features) {
       Buffers b = CURRENT.get();
-      if (b == null || !b.shapeKey.equals(network.architecture()) || b.features != features) {
-        b = new Buffers(network, features);
+      if (b == null || !b.architecture.equals(architecture) || b.features != features) {
+        b = new Buffers(architecture, features);
         CURRENT.set(b);
       }
       return b;

@@ -11,6 +11,7 @@ import dev.sparkprop.nn.Activation;
 import dev.sparkprop.nn.Architecture;
 import dev.sparkprop.nn.Loss;
 import dev.sparkprop.nn.Network;
+import dev.sparkprop.nn.Precision;
 import dev.sparkprop.optim.Adam;
 import dev.sparkprop.optim.Momentum;
 import dev.sparkprop.train.Evaluation;
@@ -64,6 +65,31 @@ class DistributedEqualsLocalTest {
     Run spark = onSpark(new DataSource.BuiltIn("xor", 3, 40), partitions, arch, config, 2);
     Run local = locally(Synthetic.generate(Synthetic.Kind.XOR, 3, 40), arch, config, 2);
     assertClose(local.params, spark.params, 1e-9);
+  }
+
+  @ParameterizedTest(name = "{0} partitions")
+  @ValueSource(ints = {1, 3})
+  @DisplayName("in float32 the distributed and local runs agree to float rounding, and stay near the float64 run")
+  void float32MatchesLocalFloat32(int partitions) {
+    Architecture arch = new Architecture(new int[] {2, 9, 5, 4}, Activation.RELU, Loss.SOFTMAX_CROSS_ENTROPY);
+    TrainConfig config = new TrainConfig(new Adam(0.01, 0.9, 0.999, 1e-8), 32, 2, SEED, 0.0);
+    DenseDataset same = Synthetic.generate(Synthetic.Kind.BLOBS, 7, 600);
+    PreparedData data = PreparedData.prepare(SC, new DataSource.BuiltIn("blobs", 7, 600), null,
+        new PreparedData.Options(partitions, SEED, 0.2, 0.1, Scaling.STANDARDIZE, null));
+    double[] spark;
+    try (SparkEngine engine = new SparkEngine(SC, data, arch, 4, Precision.FLOAT32, false)) {
+      spark = new Trainer(new Network(arch), config).train(engine, TrainingListener.SILENT).parameters();
+    } finally {
+      data.release();
+    }
+    LocalData prepared = LocalData.prepare(same, 1, SEED, 0.2, 0.1, Scaling.STANDARDIZE);
+    double[] local32;
+    try (LocalEngine engine = new LocalEngine(new Network(arch), 4, prepared.shards(), 1, Precision.FLOAT32)) {
+      local32 = new Trainer(new Network(arch), config).train(engine, TrainingListener.SILENT).parameters();
+    }
+    double[] local64 = locally(same, arch, config, 4).params;
+    assertClose(local32, spark, 1e-5);
+    assertClose(local64, spark, 1e-3);
   }
 
   private record Run(double[] params, Evaluation validation, Evaluation test) {}
