@@ -1,6 +1,7 @@
 package dev.sparkprop.cli;
 
 import dev.sparkprop.math.Blas;
+import dev.sparkprop.spark.StepSettings;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -29,6 +30,7 @@ final class SparkSetup {
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
     }
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    StepSettings.applyTo(conf);
     return new JavaSparkContext(conf);
   }
 
