@@ -1,0 +1,73 @@
+package dev.sparkprop.bench;
+
+import dev.sparkprop.datasets.Scaling;
+import dev.sparkprop.spark.DataSource;
+import dev.sparkprop.spark.PreparedData;
+import dev.sparkprop.spark.StepSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/** The data and Spark contexts the suites share. */
+final class BenchData {
+
+  static final String FASHION = "/usr/share/datasets/fashion-mnist";
+
+  private BenchData() {}
+
+  /** Fashion-MNIST's 60,000 training images (Debian's dataset-fashion-mnist), or null without it. */
+  static DataSource fashionTrain() {
+    return fashion("train");
+  }
+
+  static DataSource fashionTest() {
+    return fashion("t10k");
+  }
+
+  private static DataSource fashion(String part) {
+    Path images = Path.of(FASHION, part + "-images-idx3-ubyte.gz");
+    Path labels = Path.of(FASHION, part + "-labels-idx1-ubyte.gz");
+    if (!Files.exists(images) || !Files.exists(labels)) {
+      throw new IllegalStateException("the benchmarks need Fashion-MNIST: apt-get install dataset-fashion-mnist");
+    }
+    return new DataSource.IdxFiles(images.toString(), labels.toString());
+  }
+
+  /** A local Spark context as the launcher makes it, with extra settings as key, value pairs. */
+  static JavaSparkContext spark(String master, String... settings) {
+    SparkConf conf = new SparkConf().setMaster(master).setAppName("sparkprop-bench")
+        .set("spark.ui.enabled", "false")
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.driver.bindAddress", "127.0.0.1")
+        .set("spark.ui.showConsoleProgress", "false");
+    for (int i = 0; i < settings.length; i += 2) {
+      conf.set(settings[i], settings[i + 1]);
+    }
+    return new JavaSparkContext(conf);
+  }
+
+  /** A local Spark context with the settings the launcher applies. */
+  static JavaSparkContext launcherSpark(String master) {
+    return spark(master, launcherSettings());
+  }
+
+  /** {@link StepSettings#DEFAULTS} as key, value pairs. */
+  static String[] launcherSettings() {
+    return StepSettings.DEFAULTS.entrySet().stream()
+        .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray(String[]::new);
+  }
+
+  /** All 60,000 training images for training, the 10,000 official ones for testing, no validation. */
+  static PreparedData fashion(JavaSparkContext sc, int partitions) {
+    return PreparedData.prepare(sc, fashionTrain(), fashionTest(),
+        new PreparedData.Options(partitions, 1, 0.0, 0.0, Scaling.STANDARDIZE, null));
+  }
+
+  static double median(double[] values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    int n = v.length;
+    return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.sparkprop.bench;
+
+import dev.sparkprop.math.Blas;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs benchmark suites by name and writes their tables to {@code benchmarks/results/}.
+ *
+ * <pre>
+ *   benchmarks/run                 # every suite
+ *   benchmarks/run kernels step    # some of them
+ * </pre>
+ */
+public final class Benchmarks {
+
+  /** A suite: prints Markdown tables and writes CSV files into the results directory. */
+  @FunctionalInterface
+  interface Suite {
+    void run(Path results) throws Exception;
+  }
+
+  private static final Map<String, Suite> SUITES = new LinkedHashMap<>();
+
+  static {
+    SUITES.put("kernels", KernelSuite::run);
+    SUITES.put("step", StepSuite::run);
+    SUITES.put("scaling", ScalingSuite::run);
+    SUITES.put("mllib", MllibSuite::run);
+  }
+
+  private Benchmarks() {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> names = args.length == 0 ? List.copyOf(SUITES.keySet()) : Arrays.asList(args);
+    for (String name : names) {
+      if (!SUITES.containsKey(name)) {
+        System.err.println("unknown suite '" + name + "'; the suites are " + SUITES.keySet());
+        System.exit(2);
+      }
+    }
+    Path results = Path.of(System.getProperty("sparkprop.bench.results", "benchmarks/results"));
+    System.out.println(machine());
+    for (String name : names) {
+      System.out.println("\n## " + name + "\n");
+      SUITES.get(name).run(results);
+    }
+  }
+
+  /** What the numbers were measured on. */
+  static String machine() {
+    Runtime rt = Runtime.getRuntime();
+    return String.format("machine: %d cores, %.1f GiB heap max, Java %s (%s), BLAS %s, OPENBLAS_NUM_THREADS=%s",
+        rt.availableProcessors(), rt.maxMemory() / (1024.0 * 1024 * 1024), System.getProperty("java.version"),
+        System.getProperty("java.vm.name"), Blas.describe(), System.getenv().getOrDefault("OPENBLAS_NUM_THREADS", "unset"));
+  }
+}
