@@ -70,8 +70,8 @@ final class TrainCommand implements Callable<Integer> {
   double warmupEpochs;
 
   @Option(names = "--scale-learning-rate", description = {
-      "Linear scaling rule for large batches: multiply the learning rate by batch size / " + Defaults.MAX_BATCH + ",",
-      "the batch the default rates are tuned for. Pair with --warmup-epochs."})
+      "Linear scaling rule for large batches: multiply the learning rate by batch size / "
+          + Defaults.LEARNING_RATE_REFERENCE_BATCH + ". Pair with --warmup-epochs."})
   boolean scaleLearningRate;
 
   @Option(names = "--precision", paramLabel = "P", defaultValue = "float64",
@@ -163,7 +163,7 @@ final class TrainCommand implements Callable<Integer> {
       int batch = batchSize != null ? batchSize : Defaults.batchSize(trainCount);
       int epochCount = epochs != null ? epochs : Defaults.epochs(trainCount, batch);
       if (scaleLearningRate) {
-        opt = opt.withLearningRate(Warmup.scaleLinearly(opt.learningRate(), batch, Defaults.MAX_BATCH));
+        opt = opt.withLearningRate(Warmup.scaleLinearly(opt.learningRate(), batch, Defaults.LEARNING_RATE_REFERENCE_BATCH));
       }
       EpochPlan plan = new EpochPlan(trainCount, batch, epochCount);
       Warmup warmup = new Warmup(Math.round(warmupEpochs * plan.iterationsPerEpoch()));

@@ -12,6 +12,13 @@ public final class Defaults {
   /** The largest default batch: large enough to keep the GEMMs efficient and Spark's per-iteration cost amortised. */
   public static final int MAX_BATCH = 128;
 
+  /**
+   * The batch size at which {@code --scale-learning-rate} leaves the learning rate unchanged;
+   * Goyal et al. (2017) state the linear scaling rule against 256 as well. With Adam's default
+   * 0.001 this gives 0.004 at batch 1,024, which keeps Fashion-MNIST's accuracy (docs/BENCHMARKS.md).
+   */
+  public static final int LEARNING_RATE_REFERENCE_BATCH = 256;
+
   /** A small data set still gets about this many optimizer steps. */
   public static final int MIN_ITERATIONS = 500;
 
