@@ -1,9 +1,13 @@
 package dev.sparkprop.bench;
 
+import dev.sparkprop.datasets.DenseDataset;
+import dev.sparkprop.datasets.Idx;
 import dev.sparkprop.datasets.Scaling;
 import dev.sparkprop.spark.DataSource;
 import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.StepSettings;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.SparkConf;
@@ -32,6 +36,15 @@ final class BenchData {
       throw new IllegalStateException("the benchmarks need Fashion-MNIST: apt-get install dataset-fashion-mnist");
     }
     return new DataSource.IdxFiles(images.toString(), labels.toString());
+  }
+
+  /** Reads one part ("train" or "t10k") of Fashion-MNIST into memory. */
+  static DenseDataset readFashion(String part) throws IOException {
+    DataSource.IdxFiles f = (DataSource.IdxFiles) fashion(part);
+    try (InputStream images = Files.newInputStream(Path.of(f.images()));
+        InputStream labels = Files.newInputStream(Path.of(f.labels()))) {
+      return Idx.read(images, f.images(), labels, f.labels());
+    }
   }
 
   /** A local Spark context as the launcher makes it, with extra settings as key, value pairs. */

@@ -1,25 +1,23 @@
 package dev.sparkprop.bench;
 
 import dev.sparkprop.datasets.DenseDataset;
-import dev.sparkprop.datasets.Idx;
 import dev.sparkprop.datasets.Scaling;
 import dev.sparkprop.datasets.Split.Role;
 import dev.sparkprop.math.Blas;
 import dev.sparkprop.nn.Activation;
 import dev.sparkprop.nn.Architecture;
-import dev.sparkprop.nn.Initializer;
 import dev.sparkprop.nn.Loss;
 import dev.sparkprop.optim.Adam;
-import dev.sparkprop.optim.OptimizerState;
-import dev.sparkprop.spark.DataSource;
 import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.SparkEngine;
-import dev.sparkprop.train.EpochPlan;
+import dev.sparkprop.spark.StepSettings;
+import dev.sparkprop.train.EpochStats;
+import dev.sparkprop.train.TrainConfig;
+import dev.sparkprop.train.Trainer;
+import dev.sparkprop.train.TrainingListener;
+import dev.sparkprop.nn.Network;
 import dev.sparkprop.train.Evaluation;
-import dev.sparkprop.train.GradientSum;
-import dev.sparkprop.train.Shard;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +66,6 @@ import org.apache.spark.sql.types.StructType;
  */
 final class MllibSuite {
 
-  static final String FASHION = "/usr/share/datasets/fashion-mnist";
   static final String MASTER = "local[2]";
   static final int PARTITIONS = 2;
   static final int[] LAYERS = {784, 256, 128, 10};
@@ -105,12 +102,14 @@ final class MllibSuite {
     }
     double loadBefore = loadAverage();
 
-    SparkSession spark = SparkSession.builder().master(MASTER).appName("sparkprop-bench-mllib")
+    SparkSession.Builder builder = SparkSession.builder().master(MASTER).appName("sparkprop-bench-mllib")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate();
+        .config("spark.driver.bindAddress", "127.0.0.1");
+    // The launcher's step settings, for both trainers: MLlib's gradient is 1.9 MB as well.
+    StepSettings.DEFAULTS.forEach(builder::config);
+    SparkSession spark = builder.getOrCreate();
     if (!MASTER.equals(spark.sparkContext().master())) {
       throw new IllegalStateException("a Spark context with master " + spark.sparkContext().master()
           + " is already running in this JVM");
@@ -123,8 +122,8 @@ final class MllibSuite {
 
       // MLlib: its data from driver memory, cached before any timing.
       long t = System.nanoTime();
-      Dataset<Row> train = frame(spark, sc, read("train")).cache();
-      Dataset<Row> test = frame(spark, sc, read("t10k")).cache();
+      Dataset<Row> train = frame(spark, sc, BenchData.readFashion("train")).cache();
+      Dataset<Row> test = frame(spark, sc, BenchData.readFashion("t10k")).cache();
       long trainRows = train.count();
       long testRows = test.count();
       double mllibLoadSeconds = since(t);
@@ -139,7 +138,7 @@ final class MllibSuite {
 
       // sparkprop: the same files, read inside the tasks.
       t = System.nanoTime();
-      PreparedData data = PreparedData.prepare(sc, idx("train"), idx("t10k"),
+      PreparedData data = PreparedData.prepare(sc, BenchData.fashionTrain(), BenchData.fashionTest(),
           new PreparedData.Options(PARTITIONS, SEED, 0.0, 0.0, Scaling.STANDARDIZE, null));
       double prepareSeconds = since(t);
       System.out.printf(Locale.ROOT, "sparkprop: %,d training and %,d test examples prepared in %.1f s%n",
@@ -161,19 +160,6 @@ final class MllibSuite {
   }
 
   // ---- MLlib ----
-
-  private static DenseDataset read(String part) throws IOException {
-    Path images = Path.of(FASHION, part + "-images-idx3-ubyte.gz");
-    Path labels = Path.of(FASHION, part + "-labels-idx1-ubyte.gz");
-    try (InputStream i = Files.newInputStream(images); InputStream l = Files.newInputStream(labels)) {
-      return Idx.read(i, images.toString(), l, labels.toString());
-    }
-  }
-
-  private static DataSource idx(String part) {
-    return new DataSource.IdxFiles(FASHION + "/" + part + "-images-idx3-ubyte.gz",
-        FASHION + "/" + part + "-labels-idx1-ubyte.gz");
-  }
 
   /** label: double, features: an ml.linalg dense vector of the pixels / 255, in PARTITIONS partitions. */
   private static Dataset<Row> frame(SparkSession spark, JavaSparkContext sc, DenseDataset data) {
@@ -224,7 +210,7 @@ final class MllibSuite {
         .mapToDouble(MllibJobs.Job::seconds).sum();
     Map<String, Integer> names = new TreeMap<>();
     fitJobs.forEach(j -> names.merge(j.name(), 1, Integer::sum));
-    double median = median(passes);
+    double median = BenchData.median(passes);
     System.out.printf(Locale.ROOT, "mllib maxIter %d: %d iterations, %d passes in %.1f s (stacking %.2f s, median pass"
         + " %.2f s, %.2f cores busy), test accuracy %.4f; jobs %s%n", maxIter, iterations, passes.length, seconds, stack,
         median, cores, accuracy, names);
@@ -237,50 +223,31 @@ final class MllibSuite {
    * Trainer.train's loop (initialize, per batch: sums from the engine, divided once by the
    * count, one Adam step; no L2), evaluating the test set after each epoch outside the timing.
    */
+  /** Trains with the project's own loop, evaluating the test set after each epoch outside the timed part. */
   private static List<Epoch> trainSparkprop(SparkEngine engine, Architecture architecture, Config config, int epochs) {
-    long examples = engine.examples(Role.TRAIN);
-    EpochPlan plan = new EpochPlan(examples, config.batch(), epochs);
-    Shard.Batching batching = new Shard.Batching(SEED, examples, config.batch());
-    double[] params = Initializer.initialize(architecture, SEED);
-    OptimizerState state = Adam.defaults().withLearningRate(config.learningRate()).newState(params.length);
     List<Epoch> curve = new ArrayList<>();
-    double cumulative = 0.0;
-    for (int epoch = 0; epoch < epochs; epoch++) {
-      long t = System.nanoTime();
-      long cpu = processCpuNanos();
-      double lossSum = 0.0;
-      long seen = 0;
-      for (int batch = 0; batch < plan.iterationsPerEpoch(); batch++) {
-        GradientSum sum = engine.gradient(params, batching, epoch, batch);
-        if (sum.count() != plan.batchExamples(batch)) {
-          throw new IllegalStateException("batch " + batch + " summed " + sum.count() + " examples, expected "
-              + plan.batchExamples(batch));
-        }
-        double[] gradient = sum.gradient();
-        double scale = 1.0 / sum.count();
-        for (int i = 0; i < gradient.length; i++) {
-          gradient[i] *= scale;
-        }
-        if (!Double.isFinite(sum.loss())) {
-          throw new IllegalStateException("training diverged in epoch " + (epoch + 1) + " with " + config.describe());
-        }
-        state.step(params, gradient, config.learningRate());
-        lossSum += sum.loss();
-        seen += sum.count();
+    long[] cpuAtEpochStart = {processCpuNanos()};
+    TrainingListener evaluateEachEpoch = new TrainingListener() {
+      private double cumulative;
+
+      @Override
+      public void epochFinished(EpochStats stats, double[] params) {
+        double cores = (processCpuNanos() - cpuAtEpochStart[0]) / 1e9 / stats.seconds();
+        cumulative += stats.seconds();
+        long t = System.nanoTime();
+        Evaluation test = engine.evaluate(params, Role.TEST);
+        Epoch e = new Epoch(stats.epoch(), stats.seconds(), cumulative, stats.trainLoss(), test.accuracy(), since(t), cores);
+        curve.add(e);
+        System.out.printf(Locale.ROOT,
+            "sparkprop %s: epoch %d in %.2f s (total %.1f s, %.2f cores busy), train loss %.4f, test accuracy %.4f"
+            + " (evaluated in %.2f s)%n", config.describe(), e.epoch(), e.seconds(), e.cumulative(), e.cores(),
+            e.trainLoss(), e.accuracy(), e.evaluationSeconds());
+        cpuAtEpochStart[0] = processCpuNanos();
       }
-      double seconds = since(t);
-      double cores = (processCpuNanos() - cpu) / 1e9 / seconds;
-      cumulative += seconds;
-      t = System.nanoTime();
-      Evaluation test = engine.evaluate(params, Role.TEST);
-      double evaluationSeconds = since(t);
-      Epoch e = new Epoch(epoch + 1, seconds, cumulative, lossSum / seen, test.accuracy(), evaluationSeconds, cores);
-      curve.add(e);
-      System.out.printf(Locale.ROOT,
-          "sparkprop %s: epoch %d in %.2f s (total %.1f s, %.2f cores busy), train loss %.4f, test accuracy %.4f"
-          + " (evaluated in %.2f s)%n", config.describe(), e.epoch(), e.seconds(), e.cumulative(), e.cores(), e.trainLoss(),
-          e.accuracy(), e.evaluationSeconds());
-    }
+    };
+    TrainConfig trainConfig = new TrainConfig(Adam.defaults().withLearningRate(config.learningRate()), config.batch(),
+        epochs, SEED, 0.0);
+    new Trainer(new Network(architecture), trainConfig).train(engine, evaluateEachEpoch);
     return curve;
   }
 
@@ -328,7 +295,7 @@ final class MllibSuite {
     summary.row(with(String.format(Locale.ROOT, "%.2f measured (median cost-function pass); %.2f = fit time / passes;"
         + " %.2f per L-BFGS iteration", last.medianPassSeconds(), last.seconds() / last.passes(),
         last.seconds() / last.iterations()), configs, c -> String.format(Locale.ROOT, "%.2f per epoch (median)",
-        median(curves.get(c).stream().mapToDouble(Epoch::seconds).toArray())), "seconds per pass over the 60,000"));
+        BenchData.median(curves.get(c).stream().mapToDouble(Epoch::seconds).toArray())), "seconds per pass over the 60,000"));
     for (double target : TARGETS) {
       Fit reached = fits.stream().filter(f -> f.accuracy() >= target).findFirst().orElse(null);
       String mllib = reached == null ? "not reached by maxIter " + last.maxIter()
@@ -459,13 +426,6 @@ final class MllibSuite {
 
   private static double since(long start) {
     return (System.nanoTime() - start) / 1e9;
-  }
-
-  static double median(double[] values) {
-    double[] v = values.clone();
-    Arrays.sort(v);
-    int n = v.length;
-    return n == 0 ? Double.NaN : n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
   }
 
   private static String trim(double v) {

@@ -1,12 +1,10 @@
 package dev.sparkprop.bench;
 
 import dev.sparkprop.datasets.DenseDataset;
-import dev.sparkprop.datasets.Idx;
 import dev.sparkprop.datasets.Scaling;
 import dev.sparkprop.nn.Network;
 import dev.sparkprop.nn.Precision;
 import dev.sparkprop.optim.Adam;
-import dev.sparkprop.spark.DataSource;
 import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.SparkEngine;
 import dev.sparkprop.train.Engine;
@@ -16,8 +14,6 @@ import dev.sparkprop.train.LocalEngine;
 import dev.sparkprop.train.TrainConfig;
 import dev.sparkprop.train.Trainer;
 import dev.sparkprop.train.TrainingListener;
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.nio.file.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -43,7 +39,7 @@ final class ScalingSuite {
         }
       }
     }
-    DenseDataset fashion = readFashion();
+    DenseDataset fashion = BenchData.readFashion("train");
     for (int batch : new int[] {256, 1024}) {
       LocalData local = LocalData.prepare(fashion, 2, 1, 0.0, 0.0, Scaling.STANDARDIZE);
       try (LocalEngine engine = new LocalEngine(new Network(StepSuite.NETWORK), 10, local.shards(), 2, Precision.FLOAT64)) {
@@ -73,12 +69,5 @@ final class ScalingSuite {
   private static EpochStats secondEpoch(Engine engine, int batch) {
     TrainConfig config = new TrainConfig(Adam.defaults(), batch, 2, 1, 0.0);
     return new Trainer(new Network(StepSuite.NETWORK), config).train(engine, TrainingListener.SILENT).history().get(1);
-  }
-
-  private static DenseDataset readFashion() throws Exception {
-    DataSource.IdxFiles f = (DataSource.IdxFiles) BenchData.fashionTrain();
-    try (InputStream images = new FileInputStream(f.images()); InputStream labels = new FileInputStream(f.labels())) {
-      return Idx.read(images, f.images(), labels, f.labels());
-    }
   }
 }

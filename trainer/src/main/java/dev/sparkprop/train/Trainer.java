@@ -71,7 +71,7 @@ public final class Trainer {
           seen / trainSeconds, (System.nanoTime() - runStart) / 1e9, computeSeconds,
           trainSeconds - computeSeconds, learningRate);
       history.add(stats);
-      listener.epochFinished(stats);
+      listener.epochFinished(stats, params);
     }
     return new Result(params, List.copyOf(history));
   }

@@ -7,5 +7,13 @@ public interface TrainingListener {
 
   default void epochFinished(EpochStats stats) {}
 
+  /**
+   * Also called at the end of each epoch, with the parameters as they stand (to be read, not
+   * kept: the loop goes on updating the array). By default hands over to the one-argument form.
+   */
+  default void epochFinished(EpochStats stats, double[] parameters) {
+    epochFinished(stats);
+  }
+
   TrainingListener SILENT = new TrainingListener() {};
 }
