@@ -44,6 +44,8 @@ final class StepSuite {
         new Variant("Spark defaults", Precision.FLOAT64, false),
         new Variant("maxDirectResultSize 64m", Precision.FLOAT64, false, "spark.task.maxDirectResultSize", "64m"),
         new Variant("+ broadcast.compress false (the launcher's settings)", Precision.FLOAT64, false, tuned),
+        new Variant("launcher's settings + broadcast.checksum false", Precision.FLOAT64, false,
+            concat(tuned, "spark.broadcast.checksum", "false")),
         new Variant("launcher's settings + float32 gradients", Precision.FLOAT64, true, tuned),
         new Variant("launcher's settings + --precision float32", Precision.FLOAT32, true, tuned));
     for (Variant v : variants) {
@@ -62,6 +64,12 @@ final class StepSuite {
         + "treeReduce, destroy); compute = the slowest partition's kernel time; coordination = step − compute. "
         + "The optimizer update on the driver is not included (about 1 ms for Adam on 235,146 parameters).");
     report.publish(results, "step");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 
   /** A job of one trivial task per partition over a cached RDD: Spark's fixed cost per job. */
