@@ -34,27 +34,19 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the metrics as one JSON object.")
   boolean json;
 
-  @Option(names = "--partitions", paramLabel = "N", description = "Spark partitions (default: Spark's default parallelism).")
-  Integer partitions;
-
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: from Spark's configuration, else local[*]).")
-  String master;
-
-  @Option(names = "--verbose", description = "Show Spark's logs and full stack traces.")
-  boolean verbose;
+  @Mixin
+  SparkArgs spark;
 
   @Override
   public Integer call() throws Exception {
     Model model = ModelFile.load(modelDir);
-    if (partitions != null && partitions <= 0) {
-      throw new UsageException("--partitions must be positive, not " + partitions);
-    }
+    spark.validate();
     PrintStream console = System.out;
-    try (JavaSparkContext sc = SparkSetup.start(master, verbose)) {
+    try (JavaSparkContext sc = spark.start()) {
       if (!json) {
         console.println(SparkSetup.describe(sc));
       }
-      int parts = partitions != null ? partitions : sc.defaultParallelism();
+      int parts = spark.partitions(sc);
       PreparedData data = dataArgs.data != null ? explicitData(sc, model, parts) : heldOutData(sc, model, parts);
       if (model.architecture().loss().isClassification()) {
         data.labels().checkClassLabels(model.classes(), data.labels().source());

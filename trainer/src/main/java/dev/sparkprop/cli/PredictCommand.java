@@ -35,14 +35,8 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace --out if it exists.")
   boolean overwrite;
 
-  @Option(names = "--partitions", paramLabel = "N", description = "Spark partitions (default: Spark's default parallelism).")
-  Integer partitions;
-
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: from Spark's configuration, else local[*]).")
-  String master;
-
-  @Option(names = "--verbose", description = "Show Spark's logs and full stack traces.")
-  boolean verbose;
+  @Mixin
+  SparkArgs spark;
 
   @Override
   public Integer call() {
@@ -52,14 +46,12 @@ final class PredictCommand implements Callable<Integer> {
     if (Files.exists(out) && !overwrite) {
       throw new UsageException(out + ": already exists; pass --overwrite to replace it");
     }
-    if (partitions != null && partitions <= 0) {
-      throw new UsageException("--partitions must be positive, not " + partitions);
-    }
+    spark.validate();
     Model model = ModelFile.load(modelDir);
-    try (JavaSparkContext sc = SparkSetup.start(master, verbose)) {
+    try (JavaSparkContext sc = spark.start()) {
       DataArgs.Resolved sources = dataArgs.resolve(dataArgs.data, 0L, sc.hadoopConfiguration());
       DataSource source = sources.test() != null ? sources.test() : sources.train();
-      int parts = partitions != null ? partitions : sc.defaultParallelism();
+      int parts = spark.partitions(sc);
       double[] outputs = Predictions.compute(sc, source, parts, model.architecture(), model.parameters(), model.scaler());
       int rows = write(model, outputs);
       System.out.printf("%,d predictions written to %s%n", rows, out);

@@ -87,9 +87,6 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set (default: enough for 500 iterations, 10 to 200).")
   Integer epochs;
 
-  @Option(names = "--partitions", paramLabel = "N", description = "Spark partitions of the data (default: Spark's default parallelism).")
-  Integer partitions;
-
   @Option(names = "--seed", paramLabel = "N", defaultValue = "" + Defaults.SEED, description = "Fixes initialisation, splits and shuffles (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -111,11 +108,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace --out if it exists.")
   boolean overwrite;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: from Spark's configuration, else local[*]).")
-  String master;
-
-  @Option(names = "--verbose", description = "Show Spark's logs and full stack traces.")
-  boolean verbose;
+  @Mixin
+  SparkArgs spark;
 
   @Override
   public Integer call() {
@@ -137,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     positive("--batch-size", batchSize);
     positive("--epochs", epochs);
-    positive("--partitions", partitions);
+    spark.validate();
     fraction("--validation-fraction", validationFraction);
     if (!(warmupEpochs >= 0) || Double.isInfinite(warmupEpochs)) {
       throw new UsageException("--warmup-epochs must be zero or positive, not " + warmupEpochs);
@@ -148,11 +142,11 @@ final class TrainCommand implements Callable<Integer> {
     }
     String dataSpec = dataArgs.data == null ? "digits" : dataArgs.data;
 
-    try (JavaSparkContext sc = SparkSetup.start(master, verbose)) {
+    try (JavaSparkContext sc = spark.start()) {
       console.println(SparkSetup.describe(sc));
       DataArgs.Resolved sources = dataArgs.resolve(dataSpec, seed, sc.hadoopConfiguration());
       DataArgs.Resolved testSources = testData == null ? null : dataArgs.resolve(testData, seed, sc.hadoopConfiguration());
-      int parts = partitions != null ? partitions : sc.defaultParallelism();
+      int parts = spark.partitions(sc);
       PreparedData data = PreparedData.prepare(sc, sources.train(),
           testSources != null ? testSources.train() : sources.test(),
           new PreparedData.Options(parts, seed, testFraction, validationFraction, scale, null));
