@@ -7,10 +7,13 @@ import dev.sparkprop.nn.Loss;
 /** The learning task, inferred from the labels unless {@code --loss} says otherwise, and checked against them. */
 record Task(Loss loss, int classes) {
 
-  static Task of(LabelStats labels, Loss forced, LabelStats testLabels) {
+  /** The task of the training labels, checked against the labels of separate validation and test sets. */
+  static Task of(LabelStats labels, Loss forced, java.util.List<LabelStats> otherLabels) {
     Task task = forced != null ? forced(labels, forced) : inferred(labels);
-    if (testLabels != null && task.loss.isClassification()) {
-      testLabels.checkClassLabels(task.classes, testLabels.source());
+    if (task.loss.isClassification()) {
+      for (LabelStats other : otherLabels) {
+        other.checkClassLabels(task.classes, other.source());
+      }
     }
     return task;
   }

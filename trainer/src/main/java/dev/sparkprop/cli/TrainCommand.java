@@ -17,6 +17,7 @@ import dev.sparkprop.spark.SparkEngine;
 import dev.sparkprop.train.Defaults;
 import dev.sparkprop.train.EpochPlan;
 import dev.sparkprop.train.EpochStats;
+import dev.sparkprop.train.Stopping;
 import dev.sparkprop.train.Evaluation;
 import dev.sparkprop.train.TrainConfig;
 import dev.sparkprop.train.Trainer;
@@ -42,6 +43,10 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--test-data", paramLabel = "DATA", description = "A separate test set in the same format as --data.")
   String testData;
+
+  @Option(names = "--validation-data", paramLabel = "DATA",
+      description = "A separate validation set in the same format as --data (replaces --validation-fraction).")
+  String validationData;
 
   @Option(names = "--hidden", split = ",", paramLabel = "N,N,…",
       description = "Hidden layer widths (default: 128,64); an empty value means none.")
@@ -102,6 +107,26 @@ final class TrainCommand implements Callable<Integer> {
       description = "Feature scaling fitted on the training split: standardize, minmax or none (default: ${DEFAULT-VALUE}).")
   String scaling;
 
+  @Option(names = "--early-stopping", paramLabel = "PATIENCE", defaultValue = "0",
+      description = "Stop after this many epochs without validation improvement and keep the best epoch (default: off).")
+  int patience;
+
+  @Option(names = "--early-stopping-metric", paramLabel = "METRIC", defaultValue = "loss",
+      description = "loss, accuracy or rmse, on the validation set (default: ${DEFAULT-VALUE}).")
+  String stoppingMetric;
+
+  @Option(names = "--min-improvement", paramLabel = "DELTA", defaultValue = "0",
+      description = "The least change of the metric that counts as an improvement (default: ${DEFAULT-VALUE}).")
+  double minImprovement;
+
+  @Option(names = "--target-loss", paramLabel = "LOSS", defaultValue = "0",
+      description = "Stop once an epoch's mean training loss is at most this (default: off).")
+  double targetLoss;
+
+  @Option(names = "--time-budget", paramLabel = "SECONDS", defaultValue = "0",
+      description = "Stop after the epoch in which this much training time has passed (default: off).")
+  double timeBudget;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Where to save the model.")
   Path out;
 
@@ -123,6 +148,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     Scaling scale = Scaling.parse(scaling);
     Precision arithmetic = Precision.parse(precision);
+    Stopping stopping = new Stopping(Stopping.Metric.parse(stoppingMetric), patience, minImprovement, targetLoss, timeBudget);
     int[] widths = hidden == null ? Defaults.HIDDEN.clone() : hidden;
     for (int w : widths) {
       if (w <= 0) {
@@ -146,12 +172,15 @@ final class TrainCommand implements Callable<Integer> {
       console.println(SparkSetup.describe(sc));
       DataArgs.Resolved sources = dataArgs.resolve(dataSpec, seed, sc.hadoopConfiguration());
       DataArgs.Resolved testSources = testData == null ? null : dataArgs.resolve(testData, seed, sc.hadoopConfiguration());
+      DataArgs.Resolved validationSources = validationData == null ? null
+          : dataArgs.resolve(validationData, seed, sc.hadoopConfiguration());
       int parts = spark.partitions(sc);
       PreparedData data = PreparedData.prepare(sc, sources.train(),
           testSources != null ? testSources.train() : sources.test(),
+          validationSources != null ? validationSources.train() : null,
           new PreparedData.Options(parts, seed, testFraction, validationFraction, scale, null));
 
-      Task task = Task.of(data.labels(), forcedLoss, data.testLabels());
+      Task task = Task.of(data.labels(), forcedLoss, data.separateLabels());
       Architecture architecture = Architecture.of(data.features(), widths, task.loss().outputsFor(task.classes()), act, task.loss());
       long trainCount = data.count(Role.TRAIN);
       int batch = batchSize != null ? batchSize : Defaults.batchSize(trainCount);
@@ -174,8 +203,11 @@ final class TrainCommand implements Callable<Integer> {
       Trainer.Result result;
       Evaluation test;
       try (SparkEngine engine = new SparkEngine(sc, data, architecture, task.classes(), arithmetic, float32Gradients)) {
-        result = new Trainer(network, config).train(engine, new ProgressPrinter(console, task.loss().isClassification()));
+        result = new Trainer(network, config, stopping).train(engine, new ProgressPrinter(console, task.loss().isClassification()));
         test = engine.evaluate(result.parameters(), Role.TEST);
+      }
+      if (result.stopReason() != null) {
+        console.println("stopped: " + result.stopReason());
       }
       console.printf("test: %,d examples, loss %.4f, %s%n", test.count(), test.meanLoss(), describe(test));
 
@@ -196,9 +228,14 @@ final class TrainCommand implements Callable<Integer> {
         training.put("batchSize", batch);
         training.put("epochs", epochCount);
         training.put("trainExamples", trainCount);
+        if (validationData != null) {
+          training.put("validationData", validationData);
+        }
+        training.put("bestEpoch", result.bestEpoch());
         training.put("seconds", result.history().get(result.history().size() - 1).elapsedSeconds());
         Map<String, Double> metrics = new LinkedHashMap<>();
-        EpochStats last = result.history().get(result.history().size() - 1);
+        // The kept parameters' epoch, which under early stopping is not the last one.
+        EpochStats last = result.history().get(result.bestEpoch() - 1);
         metrics.put("train.loss", last.trainLoss());
         if (last.validation() != null) {
           last.validation().metrics().forEach((k, v) -> metrics.put("validation." + k, v));
@@ -240,6 +277,11 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public void started(EpochPlan plan) {
       out.println("plan: " + plan.describe());
+    }
+
+    @Override
+    public void warn(String message) {
+      out.println("warning: " + message);
     }
 
     @Override

@@ -9,6 +9,9 @@ import dev.sparkprop.datasets.Split;
 import dev.sparkprop.datasets.Split.Role;
 import dev.sparkprop.train.Shard;
 import dev.sparkprop.train.ShardSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -20,29 +23,26 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class PreparedData {
 
-  private final JavaRDD<ShardSet> train;
-  private final JavaRDD<ShardSet> test;
-  private final long[] counts = new long[Role.values().length];
+  /** The cached shards that hold each role's examples (several roles may share one RDD). */
+  private final List<JavaRDD<ShardSet>> byRole;
+  private final long[] counts;
   private final int features;
   private final LabelStats labels;
-  private final LabelStats testLabels;
+  private final List<LabelStats> separateLabels;
   private final FeatureScaler scaler;
   private final long cachedBytes;
 
-  private PreparedData(JavaRDD<ShardSet> train, JavaRDD<ShardSet> test, Split trainSplit, long testCount,
-      int features, LabelStats labels, LabelStats testLabels, FeatureScaler scaler) {
-    this.train = train;
-    this.test = test;
-    this.counts[Role.TRAIN.ordinal()] = trainSplit.count(Role.TRAIN);
-    this.counts[Role.VALIDATION.ordinal()] = trainSplit.count(Role.VALIDATION);
-    this.counts[Role.TEST.ordinal()] = testCount;
+  private PreparedData(List<JavaRDD<ShardSet>> byRole, long[] counts, int features, LabelStats labels,
+      List<LabelStats> separateLabels, FeatureScaler scaler) {
+    this.byRole = List.copyOf(byRole);
+    this.counts = counts.clone();
     this.features = features;
     this.labels = labels;
-    this.testLabels = testLabels;
+    this.separateLabels = List.copyOf(separateLabels);
     this.scaler = scaler;
-    long bytes = train.map(ShardSet::bytes).reduce(Long::sum);
-    if (test != train) {
-      bytes += test.map(ShardSet::bytes).reduce(Long::sum);
+    long bytes = 0;
+    for (JavaRDD<ShardSet> rdd : distinct()) {
+      bytes += rdd.map(ShardSet::bytes).reduce(Long::sum);
     }
     this.cachedBytes = bytes;
   }
@@ -66,6 +66,15 @@ public final class PreparedData {
    * seeded fraction of {@code source} is held out) into cached shards.
    */
   public static PreparedData prepare(JavaSparkContext sc, DataSource source, DataSource testSource, Options options) {
+    return prepare(sc, source, testSource, null, options);
+  }
+
+  /**
+   * As {@link #prepare(JavaSparkContext, DataSource, DataSource, Options)}, and with
+   * {@code validationSource}, when given, as the validation set instead of a held-out fraction.
+   */
+  public static PreparedData prepare(JavaSparkContext sc, DataSource source, DataSource testSource,
+      DataSource validationSource, Options options) {
     JavaRDD<Shard> raw = SourceReader.read(sc, source, options.partitions()).persist(StorageLevel.MEMORY_ONLY());
     try {
       String name = source.describe();
@@ -75,8 +84,7 @@ public final class PreparedData {
         throw new DataFormatException(name, 0, "no data rows");
       }
       Split split = ShardSet.split(options.seed(), n, testSource == null ? options.testFraction() : 0.0,
-          options.validationFraction(), name);
-      long testCount;
+          validationSource == null ? options.validationFraction() : 0.0, name);
       int d = raw.first().features();
       FeatureScaler scaler = options.fixedScaler() != null ? options.fixedScaler()
           : FeatureScaler.fit(options.scaling(), raw.map(s -> trainingStats(s, split)).treeReduce(FeatureStats::merge));
@@ -87,36 +95,40 @@ public final class PreparedData {
       JavaRDD<ShardSet> trainSets = raw.map(s -> ShardSet.of(s, split, scaler))
           .persist(StorageLevel.MEMORY_ONLY())
           .setName("sparkprop shards of " + name);
-      JavaRDD<ShardSet> testSets = trainSets;
-      LabelStats separateTestLabels = null;
-      if (testSource == null) {
-        testCount = split.count(Role.TEST);
-      } else {
-        TestSet t = readTestSet(sc, testSource, options.partitions(), scaler);
-        testSets = t.shards();
-        testCount = t.labels().count();
-        separateTestLabels = t.labels();
-      }
       trainSets.count();
-      return new PreparedData(trainSets, testSets, split, testCount, d, labels, separateTestLabels, scaler);
+      List<JavaRDD<ShardSet>> byRole = new ArrayList<>(List.of(trainSets, trainSets, trainSets));
+      long[] counts = {split.count(Role.TRAIN), split.count(Role.VALIDATION), split.count(Role.TEST)};
+      List<LabelStats> separate = new ArrayList<>();
+      for (Role role : new Role[] {Role.VALIDATION, Role.TEST}) {
+        DataSource other = role == Role.TEST ? testSource : validationSource;
+        if (other != null) {
+          Separate set = readSeparate(sc, other, role, options.partitions(), scaler);
+          byRole.set(role.ordinal(), set.shards());
+          counts[role.ordinal()] = set.labels().count();
+          separate.add(set.labels());
+        }
+      }
+      return new PreparedData(byRole, counts, d, labels, separate, scaler);
     } finally {
       raw.unpersist(false);
     }
   }
 
   /**
-   * Every example of {@code source} as test data, scaled by {@code scaler}: a separate test
-   * set, or the data a saved model is evaluated on.
+   * Every example of {@code source} as test data, scaled by {@code scaler}: the data a saved
+   * model is evaluated on.
    */
   public static PreparedData testOnly(JavaSparkContext sc, DataSource source, int partitions, FeatureScaler scaler) {
-    TestSet t = readTestSet(sc, source, partitions, scaler);
-    return new PreparedData(t.shards(), t.shards(), new Split(0L, t.labels().count(), t.labels().count(), 0),
-        t.labels().count(), scaler.shift().length, t.labels(), t.labels(), scaler);
+    Separate t = readSeparate(sc, source, Role.TEST, partitions, scaler);
+    return new PreparedData(List.of(t.shards(), t.shards(), t.shards()), new long[] {0, 0, t.labels().count()},
+        scaler.shift().length, t.labels(), List.of(t.labels()), scaler);
   }
 
-  private record TestSet(JavaRDD<ShardSet> shards, LabelStats labels) {}
+  private record Separate(JavaRDD<ShardSet> shards, LabelStats labels) {}
 
-  private static TestSet readTestSet(JavaSparkContext sc, DataSource source, int partitions, FeatureScaler scaler) {
+  /** A whole source in one role, scaled with the training data's scaler. */
+  private static Separate readSeparate(JavaSparkContext sc, DataSource source, Role role, int partitions,
+      FeatureScaler scaler) {
     JavaRDD<Shard> raw = SourceReader.read(sc, source, partitions).persist(StorageLevel.MEMORY_ONLY());
     try {
       String name = source.describe();
@@ -129,11 +141,11 @@ public final class PreparedData {
       if (d != scaler.shift().length) {
         throw new DataFormatException(name, 0, "has " + d + " features; the training data has " + scaler.shift().length);
       }
-      Split all = new Split(0L, n, n, 0);
+      Split all = role == Role.TEST ? new Split(0L, n, n, 0) : new Split(0L, n, 0, n);
       JavaRDD<ShardSet> shards = raw.map(s -> ShardSet.of(s, all, scaler)).persist(StorageLevel.MEMORY_ONLY())
-          .setName("sparkprop test shards of " + name);
+          .setName("sparkprop " + role.name().toLowerCase(Locale.ROOT) + " shards of " + name);
       shards.count();
-      return new TestSet(shards, labels);
+      return new Separate(shards, labels);
     } finally {
       raw.unpersist(false);
     }
@@ -159,7 +171,17 @@ public final class PreparedData {
   }
 
   JavaRDD<ShardSet> rddFor(Role role) {
-    return role == Role.TEST ? test : train;
+    return byRole.get(role.ordinal());
+  }
+
+  private List<JavaRDD<ShardSet>> distinct() {
+    List<JavaRDD<ShardSet>> unique = new ArrayList<>();
+    for (JavaRDD<ShardSet> rdd : byRole) {
+      if (unique.stream().noneMatch(u -> u == rdd)) {
+        unique.add(rdd);
+      }
+    }
+    return unique;
   }
 
   public long count(Role role) {
@@ -174,9 +196,9 @@ public final class PreparedData {
     return labels;
   }
 
-  /** The labels of a separately given test set (to check against the training classes), or null. */
-  public LabelStats testLabels() {
-    return testLabels;
+  /** The labels of separately given validation or test sets, to check against the training classes. */
+  public List<LabelStats> separateLabels() {
+    return separateLabels;
   }
 
   public FeatureScaler scaler() {
@@ -184,7 +206,7 @@ public final class PreparedData {
   }
 
   public int partitions() {
-    return train.getNumPartitions();
+    return byRole.get(Role.TRAIN.ordinal()).getNumPartitions();
   }
 
   /** Bytes of example data held in the executors' cache. */
@@ -193,9 +215,8 @@ public final class PreparedData {
   }
 
   public void release() {
-    train.unpersist(false);
-    if (test != train) {
-      test.unpersist(false);
+    for (JavaRDD<ShardSet> rdd : distinct()) {
+      rdd.unpersist(false);
     }
   }
 }

@@ -16,14 +16,26 @@ public final class Trainer {
 
   private final Network network;
   private final TrainConfig config;
+  private final Stopping stopping;
 
   public Trainer(Network network, TrainConfig config) {
-    this.network = network;
-    this.config = config;
+    this(network, config, Stopping.NONE);
   }
 
-  /** The outcome of a run: the final parameters and each epoch's statistics. */
-  public record Result(double[] parameters, List<EpochStats> history) {}
+  public Trainer(Network network, TrainConfig config, Stopping stopping) {
+    this.network = network;
+    this.config = config;
+    this.stopping = stopping;
+  }
+
+  /**
+   * The outcome of a run.
+   *
+   * @param parameters the parameters to keep: the best epoch's under early stopping, else the last
+   * @param bestEpoch the 1-based epoch those parameters come from
+   * @param stopReason why the run ended before its last epoch, or null if it ran them all
+   */
+  public record Result(double[] parameters, List<EpochStats> history, int bestEpoch, String stopReason) {}
 
   public Result train(Engine engine, TrainingListener listener) {
     long examples = engine.examples(Role.TRAIN);
@@ -36,7 +48,16 @@ public final class Trainer {
     double baseRate = config.optimizer().learningRate();
     double learningRate = baseRate;
     boolean validate = engine.examples(Role.VALIDATION) > 0;
+    if (stopping.earlyStopping() && !validate) {
+      throw new IllegalArgumentException("early stopping watches the validation set, and there is none:"
+          + " give --validation-fraction or --validation-data");
+    }
     List<EpochStats> history = new ArrayList<>();
+    double[] best = null;
+    double bestScore = Double.NaN;
+    int bestEpoch = 0;
+    String stopReason = null;
+    int overfittingFrom = 0;
     long runStart = System.nanoTime();
 
     for (int epoch = 0; epoch < config.epochs(); epoch++) {
@@ -72,8 +93,69 @@ public final class Trainer {
           trainSeconds - computeSeconds, learningRate);
       history.add(stats);
       listener.epochFinished(stats, params);
+
+      if (validate) {
+        int from = overfittingSince(history);
+        if (from > 0 && from != overfittingFrom) {
+          overfittingFrom = from;
+          listener.warn(String.format("validation loss has risen since epoch %d while training loss kept falling:"
+              + " the network is overfitting (consider fewer epochs, --l2 or early stopping)", from));
+        }
+      }
+      if (stopping.earlyStopping()) {
+        double score = stopping.metric().of(validation);
+        if (best == null || stopping.metric().improves(score, bestScore, stopping.minImprovement())) {
+          best = params.clone();
+          bestScore = score;
+          bestEpoch = epoch + 1;
+        } else if (epoch + 1 - bestEpoch >= stopping.patience()) {
+          stopReason = String.format("early stopping: validation %s has not improved for %d epochs; keeping epoch %d (%s %.4f)",
+              stopping.metric().cliName(), stopping.patience(), bestEpoch, stopping.metric().cliName(), bestScore);
+          break;
+        }
+      }
+      if (stopping.targetLoss() > 0 && stats.trainLoss() <= stopping.targetLoss()) {
+        stopReason = String.format("training loss %.4f reached the target %.4f", stats.trainLoss(), stopping.targetLoss());
+        break;
+      }
+      if (stopping.timeBudgetSeconds() > 0 && stats.elapsedSeconds() >= stopping.timeBudgetSeconds()) {
+        stopReason = String.format("time budget of %.0f s used up", stopping.timeBudgetSeconds());
+        break;
+      }
     }
-    return new Result(params, List.copyOf(history));
+    if (stopping.earlyStopping()) {
+      if (stopReason == null && bestEpoch < history.size()) {
+        stopReason = String.format("keeping epoch %d, the best by validation %s (%.4f)", bestEpoch,
+            stopping.metric().cliName(), bestScore);
+      }
+      return new Result(best, List.copyOf(history), bestEpoch, stopReason);
+    }
+    return new Result(params, List.copyOf(history), history.size(), stopReason);
+  }
+
+  /**
+   * The epoch after the validation loss's minimum when, for the last {@link Stopping#OVERFITTING_EPOCHS}
+   * epochs, validation loss rose every epoch while training loss fell; otherwise 0.
+   */
+  static int overfittingSince(List<EpochStats> history) {
+    int k = Stopping.OVERFITTING_EPOCHS;
+    int n = history.size();
+    if (n <= k) {
+      return 0;
+    }
+    for (int i = n - k; i < n; i++) {
+      EpochStats before = history.get(i - 1);
+      EpochStats now = history.get(i);
+      if (!(now.validation().meanLoss() > before.validation().meanLoss() && now.trainLoss() < before.trainLoss())) {
+        return 0;
+      }
+    }
+    int start = n - k;
+    while (start > 1 && history.get(start - 1).validation().meanLoss() > history.get(start - 2).validation().meanLoss()
+        && history.get(start - 1).trainLoss() < history.get(start - 2).trainLoss()) {
+      start--;
+    }
+    return history.get(start).epoch();
   }
 
   private void addL2(double[] params, double[] gradient) {

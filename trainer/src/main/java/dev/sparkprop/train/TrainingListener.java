@@ -15,5 +15,8 @@ public interface TrainingListener {
     epochFinished(stats);
   }
 
+  /** Something the user should know about the run, such as overfitting. */
+  default void warn(String message) {}
+
   TrainingListener SILENT = new TrainingListener() {};
 }
