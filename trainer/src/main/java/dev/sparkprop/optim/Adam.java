@@ -13,11 +13,16 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
 
   public Adam {
     Optimizer.checkLearningRate(learningRate);
+    checkMoments("Adam", beta1, beta2, epsilon);
+  }
+
+  /** The checks Adam and AdamW share; {@code who} names the optimizer in the message. */
+  static void checkMoments(String who, double beta1, double beta2, double epsilon) {
     if (!(beta1 >= 0.0 && beta1 < 1.0) || !(beta2 >= 0.0 && beta2 < 1.0)) {
-      throw new IllegalArgumentException("Adam's betas must be in [0, 1), not " + beta1 + " and " + beta2);
+      throw new IllegalArgumentException(who + "'s betas must be in [0, 1), not " + beta1 + " and " + beta2);
     }
     if (!(epsilon > 0.0) || Double.isInfinite(epsilon)) {
-      throw new IllegalArgumentException("Adam's epsilon must be positive and finite, not " + epsilon);
+      throw new IllegalArgumentException(who + "'s epsilon must be positive and finite, not " + epsilon);
     }
   }
 
@@ -37,31 +42,6 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
 
   @Override
   public OptimizerState newState(int size) {
-    double b1 = beta1;
-    double b2 = beta2;
-    double eps = epsilon;
-    double[] m = new double[size];
-    double[] v = new double[size];
-    return new OptimizerState() {
-      private long steps;
-
-      @Override
-      public void step(double[] params, double[] gradient, double eta) {
-        steps++;
-        double c1 = 1.0 - Math.pow(b1, steps);
-        double c2 = 1.0 - Math.pow(b2, steps);
-        for (int i = 0; i < params.length; i++) {
-          double g = gradient[i];
-          m[i] = b1 * m[i] + (1.0 - b1) * g;
-          v[i] = b2 * v[i] + (1.0 - b2) * g * g;
-          params[i] -= eta * (m[i] / c1) / (Math.sqrt(v[i] / c2) + eps);
-        }
-      }
-
-      @Override
-      public long steps() {
-        return steps;
-      }
-    };
+    return new AdamState(size, beta1, beta2, epsilon, 0.0, null);
   }
 }

@@ -35,7 +35,10 @@ class OptimizerStepsTest {
 
   /** Runs two steps and returns {θ₁, θ₂}; also checks that steps() counts 0, 1, 2. */
   private static double[][] twoSteps(Optimizer optimizer) {
-    OptimizerState state = optimizer.newState(2);
+    return twoSteps(optimizer.newState(2));
+  }
+
+  private static double[][] twoSteps(OptimizerState state) {
     assertEquals(0, state.steps(), "a fresh state has taken no steps");
     double[] theta = THETA0.clone();
     state.step(theta, G1.clone(), ETA);
@@ -144,10 +147,121 @@ class OptimizerStepsTest {
   }
 
   @Test
+  @DisplayName("AdamW (λ = 0.1): Adam's step, then θ ← θ − η λ θ with θ from before the step")
+  void adamW() {
+    double[][] t = twoSteps(new AdamW(ETA, 0.9, 0.999, 1e-8, 0.1));
+    // η λ = 0.01. The moments do not depend on θ, so each step is Adam's Δ (see adam()) plus 0.01 θ.
+    // Step 1: Δ₁ = (0.0999999980000000400, −0.0999999990000000100), decay 0.01 θ₀ = (0.01, 0.02)
+    // θ₁ = (1 − 0.09999999800000004 − 0.01, 2 + 0.09999999900000001 − 0.02)
+    assertClose(0.89000000199999996, t[0][0], EXACT, "θ₁[0]");
+    assertClose(2.07999999900000001, t[0][1], EXACT, "θ₁[1]");
+    // Step 2: Δ₂ = (0.093217961522538291…, 0.036610352472075098…), θ₂ = θ₁ − Δ₂ − 0.01 θ₁ = 0.99 θ₁ − Δ₂
+    //   0.99·0.89000000199999996 − 0.093217961522538291… = 0.881100001979999960… − 0.093217961522538291…
+    //   0.99·2.07999999900000001 − 0.036610352472075098… = 2.059199999010000010… − 0.036610352472075098…
+    assertClose(0.78788204045746166936, t[1][0], EXACT, "θ₂[0]");
+    assertClose(2.02258964653792491169, t[1][1], EXACT, "θ₂[1]");
+  }
+
+  @Test
+  @DisplayName("AdamW leaves entries the mask excludes (biases) undecayed: they follow Adam exactly")
+  void adamWMask() {
+    AdamW adamW = new AdamW(ETA, 0.9, 0.999, 1e-8, 0.1);
+    double[][] masked = twoSteps(adamW.newState(2, new boolean[] {true, false}));
+    double[][] adam = twoSteps(new Adam(ETA, 0.9, 0.999, 1e-8));
+    double[][] all = twoSteps(adamW);
+    for (int s = 0; s < 2; s++) {
+      assertEquals(all[s][0], masked[s][0], 0.0, "a weight decays as without a mask");
+      assertEquals(adam[s][1], masked[s][1], 0.0, "a bias is updated by Adam alone");
+    }
+    // newState(size) decays everything, as the paper does; the mask all true is the same.
+    double[][] allTrue = twoSteps(adamW.newState(2, new boolean[] {true, true}));
+    assertEquals(all[1][1], allTrue[1][1], 0.0);
+    assertNotEquals(adam[1][1], all[1][1]);
+  }
+
+  @Test
+  @DisplayName("AdamW copies its mask: changing the array afterwards changes nothing")
+  void adamWCopiesTheMask() {
+    boolean[] mask = {true, false};
+    OptimizerState state = new AdamW(ETA, 0.9, 0.999, 1e-8, 0.1).newState(2, mask);
+    mask[1] = true;
+    double[][] t = twoSteps(state);
+    assertClose(2.06338964652792491179, t[1][1], EXACT, "θ₂[1] as Adam's (see adam())");
+  }
+
+  @Test
+  @DisplayName("AdamW with λ = 0 is Adam, bit for bit")
+  void adamWWithoutDecayIsAdam() {
+    double[][] adamW = twoSteps(new AdamW(ETA, 0.9, 0.999, 1e-8, 0.0));
+    double[][] adam = twoSteps(new Adam(ETA, 0.9, 0.999, 1e-8));
+    for (int s = 0; s < 2; s++) {
+      for (int i = 0; i < 2; i++) {
+        assertEquals(adam[s][i], adamW[s][i], 0.0);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("The other optimizers accept a decay mask and ignore it (their decay is L2 in the gradient)")
+  void othersIgnoreTheMask() {
+    for (Optimizer o : new Optimizer[] {new Sgd(ETA), new Momentum(ETA, 0.9, true),
+        new Adam(ETA, 0.9, 0.999, 1e-8), new RmsProp(ETA, 0.9, 1e-8), new Adagrad(ETA, 1e-10)}) {
+      double[][] plain = twoSteps(o);
+      double[][] masked = twoSteps(o.newState(2, new boolean[] {true, false}));
+      assertEquals(plain[1][0], masked[1][0], 0.0, o.name());
+      assertEquals(plain[1][1], masked[1][1], 0.0, o.name());
+    }
+  }
+
+  @Test
+  @DisplayName("A decay mask must have one entry per parameter")
+  void decayMaskLength() {
+    for (Optimizer o : new Optimizer[] {AdamW.defaults(), Sgd.defaults()}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> o.newState(3, new boolean[2]));
+      assertTrue(e.getMessage().contains("2 entries for 3 parameters"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> o.newState(3, null));
+    }
+  }
+
+  @Test
+  @DisplayName("RMSProp (ρ = 0.9, ε = 1e-8): v ← ρ v + (1 − ρ) g², θ ← θ − η g / (√v + ε)")
+  void rmsProp() {
+    double[][] t = twoSteps(new RmsProp(ETA, 0.9, 1e-8));
+    // Step 1: v₁ = 0.1·g₁² = (0.025, 0.1), √v₁ = (0.158113883008418966…, 0.316227766016837933…)
+    //   Δ₁ = η g₁ / (√v₁ + ε) = (0.05 / 0.158113893008418966…, −0.1 / 0.316227776016837933…)
+    //      = (0.316227746016839198…, −0.316227756016838249…)   (≈ η / √0.1: no bias correction)
+    assertClose(0.683772253983160802, t[0][0], EXACT, "θ₁[0]");
+    assertClose(2.316227756016838249, t[0][1], EXACT, "θ₁[1]");
+    // Step 2: v₂ = 0.9·v₁ + 0.1·g₂² = (0.0225 + 0.00625, 0.09 + 0.4) = (0.02875, 0.49)
+    //   √v₂ = (0.169558249578131703…, 0.7)
+    //   Δ₂ = (0.025 / 0.169558259578131703…, 0.2 / 0.70000001) = (0.147441947459245472…, 0.285714281632653119…)
+    // θ₂ = θ₁ − Δ₂
+    assertClose(0.536330306523915330, t[1][0], EXACT, "θ₂[0]");
+    assertClose(2.030513474384185130, t[1][1], EXACT, "θ₂[1]");
+  }
+
+  @Test
+  @DisplayName("Adagrad (ε = 1e-10): G ← G + g², θ ← θ − η g / (√G + ε)")
+  void adagrad() {
+    double[][] t = twoSteps(new Adagrad(ETA, 1e-10));
+    // Step 1: G₁ = g₁² = (0.25, 1), √G₁ = (0.5, 1)
+    //   Δ₁ = (0.05 / (0.5 + 1e-10), −0.1 / (1 + 1e-10)) = (0.09999999998000000000…, −0.09999999999000000000…)
+    assertClose(0.900000000019999999996, t[0][0], EXACT, "θ₁[0]");
+    assertClose(2.099999999990000000001, t[0][1], EXACT, "θ₁[1]");
+    // Step 2: G₂ = (0.25 + 0.0625, 1 + 4) = (0.3125, 5), √G₂ = (0.559016994374947424…, 2.236067977499789696…)
+    //   Δ₂ = (0.025 / (√0.3125 + 1e-10), 0.2 / (√5 + 1e-10)) = (0.044721359541995793…, 0.089442719095991587…)
+    // θ₂ = θ₁ − Δ₂: G keeps growing, so the second step is smaller than the first although g₂[1] is larger
+    assertClose(0.855278640478004206, t[1][0], EXACT, "θ₂[0]");
+    assertClose(2.010557280894008412, t[1][1], EXACT, "θ₂[1]");
+  }
+
+  @Test
   @DisplayName("The learning rate passed to step() is the one used (schedules scale it per step)")
   void stepUsesTheGivenLearningRate() {
     for (Optimizer o : new Optimizer[] {new Sgd(0.5), new Momentum(0.5, 0.9, false),
-        new Momentum(0.5, 0.9, true), new Adam(0.5, 0.9, 0.999, 1e-8)}) {
+        new Momentum(0.5, 0.9, true), new Adam(0.5, 0.9, 0.999, 1e-8),
+        new AdamW(0.5, 0.9, 0.999, 1e-8, 0.1), new RmsProp(0.5, 0.9, 1e-8), new Adagrad(0.5, 1e-10)}) {
       double[][] expected = twoSteps(o.withLearningRate(ETA));
       OptimizerState state = o.newState(2);
       double[] theta = THETA0.clone();
@@ -173,7 +287,7 @@ class OptimizerStepsTest {
   @Test
   @DisplayName("step() does not modify the gradient")
   void gradientIsNotModified() {
-    for (String name : new String[] {"sgd", "momentum", "nesterov", "adam"}) {
+    for (String name : new String[] {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"}) {
       OptimizerState state = Optimizer.parse(name).newState(2);
       double[] g = G1.clone();
       state.step(THETA0.clone(), g, ETA);
@@ -192,6 +306,9 @@ class OptimizerStepsTest {
       assertRejected(() -> new Sgd(lr), "learning rate");
       assertRejected(() -> new Momentum(lr, 0.9, false), "learning rate");
       assertRejected(() -> new Adam(lr, 0.9, 0.999, 1e-8), "learning rate");
+      assertRejected(() -> new AdamW(lr, 0.9, 0.999, 1e-8, 0.01), "learning rate");
+      assertRejected(() -> new RmsProp(lr, 0.9, 1e-8), "learning rate");
+      assertRejected(() -> new Adagrad(lr, 1e-10), "learning rate");
       assertRejected(() -> Sgd.defaults().withLearningRate(lr), "learning rate");
     }
 
@@ -207,19 +324,38 @@ class OptimizerStepsTest {
     void adamBetas(double beta) {
       assertRejected(() -> new Adam(0.1, beta, 0.999, 1e-8), "betas");
       assertRejected(() -> new Adam(0.1, 0.9, beta, 1e-8), "betas");
+      assertRejected(() -> new AdamW(0.1, beta, 0.999, 1e-8, 0.01), "AdamW's betas");
+      assertRejected(() -> new AdamW(0.1, 0.9, beta, 1e-8, 0.01), "AdamW's betas");
     }
 
     @ParameterizedTest(name = "epsilon {0}")
     @ValueSource(doubles = {0.0, -1e-8, Double.NaN})
     void adamEpsilon(double eps) {
       assertRejected(() -> new Adam(0.1, 0.9, 0.999, eps), "epsilon");
+      assertRejected(() -> new AdamW(0.1, 0.9, 0.999, eps, 0.01), "AdamW's epsilon");
+      assertRejected(() -> new RmsProp(0.1, 0.9, eps), "RMSProp's epsilon");
+      assertRejected(() -> new Adagrad(0.1, eps), "Adagrad's epsilon");
+    }
+
+    @ParameterizedTest(name = "weight decay {0}")
+    @ValueSource(doubles = {-0.01, Double.NaN, Double.POSITIVE_INFINITY})
+    void adamWWeightDecay(double lambda) {
+      assertRejected(() -> new AdamW(0.1, 0.9, 0.999, 1e-8, lambda), "weight decay");
+    }
+
+    @ParameterizedTest(name = "rho {0}")
+    @ValueSource(doubles = {-0.1, 1.0, Double.NaN})
+    void rmsPropRho(double rho) {
+      assertRejected(() -> new RmsProp(0.1, rho, 1e-8), "rho");
     }
 
     @Test
-    @DisplayName("boundary values that are allowed: μ = 0, β = 0")
+    @DisplayName("boundary values that are allowed: μ = 0, β = 0, λ = 0, ρ = 0")
     void boundariesAllowed() {
       new Momentum(0.1, 0.0, false);
       new Adam(0.1, 0.0, 0.0, 1e-8);
+      new AdamW(0.1, 0.0, 0.0, 1e-8, 0.0);
+      new RmsProp(0.1, 0.0, 1e-8);
     }
 
     private void assertRejected(Runnable r, String messageMentions) {
@@ -234,18 +370,23 @@ class OptimizerStepsTest {
   class Parse {
 
     @Test
-    @DisplayName("knows sgd, momentum, nesterov and adam, with their defaults, case- and space-insensitively")
+    @DisplayName("knows sgd, momentum, nesterov, adam, adamw, rmsprop and adagrad, with their defaults,"
+        + " case- and space-insensitively")
     void names() {
       assertEquals(new Sgd(0.05), Optimizer.parse("sgd"));
       assertEquals(new Momentum(0.01, 0.9, false), Optimizer.parse("momentum"));
       assertEquals(new Momentum(0.01, 0.9, true), Optimizer.parse("nesterov"));
       assertEquals(new Adam(0.001, 0.9, 0.999, 1e-8), Optimizer.parse("adam"));
+      assertEquals(new AdamW(0.001, 0.9, 0.999, 1e-8, 0.01), Optimizer.parse("adamw"));
+      assertEquals(new RmsProp(0.001, 0.9, 1e-8), Optimizer.parse("rmsprop"));
+      assertEquals(new Adagrad(0.01, 1e-10), Optimizer.parse("adagrad"));
+      assertInstanceOf(AdamW.class, Optimizer.parse(" AdamW"));
       assertInstanceOf(Adam.class, Optimizer.parse("  ADAM "));
       assertEquals(Optimizer.parse("nesterov"), Optimizer.parse("Nesterov"));
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sgd", "momentum", "nesterov", "adam"})
+    @ValueSource(strings = {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"})
     @DisplayName("name() round-trips through parse")
     void roundTrip(String name) {
       Optimizer o = Optimizer.parse(name);
@@ -258,15 +399,18 @@ class OptimizerStepsTest {
     void withLearningRate() {
       assertEquals(new Adam(0.3, 0.9, 0.999, 1e-8), Optimizer.parse("adam").withLearningRate(0.3));
       assertEquals(new Momentum(0.3, 0.9, true), Optimizer.parse("nesterov").withLearningRate(0.3));
+      assertEquals(new AdamW(0.3, 0.9, 0.999, 1e-8, 0.01), Optimizer.parse("adamw").withLearningRate(0.3));
+      assertEquals(new RmsProp(0.3, 0.9, 1e-8), Optimizer.parse("rmsprop").withLearningRate(0.3));
+      assertEquals(new Adagrad(0.3, 1e-10), Optimizer.parse("adagrad").withLearningRate(0.3));
       assertEquals(0.3, Optimizer.parse("sgd").withLearningRate(0.3).learningRate());
     }
 
     @ParameterizedTest(name = "''{0}''")
-    @ValueSource(strings = {"rmsprop", "", "adamw", "s g d"})
+    @ValueSource(strings = {"rms-prop", "", "adam-w", "s g d", "adadelta"})
     @DisplayName("rejects unknown names and lists the known ones")
     void unknown(String name) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizer.parse(name));
-      assertTrue(e.getMessage().contains("sgd, momentum, nesterov, adam"), e.getMessage());
+      assertTrue(e.getMessage().contains("sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad"), e.getMessage());
     }
   }
 }
