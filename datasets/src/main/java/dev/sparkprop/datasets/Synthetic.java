@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
 /**
- * Small generated classification problems for smoke tests and demonstrations.
+ * Small generated classification and regression problems for smoke tests and demonstrations.
  *
  * <p>Each example is a pure function of {@code (seed, index)}: it is drawn from a
  * {@link SplittableRandom} seeded with {@code Seeds.derive(seed, "synthetic." + kind, index)}, so a
@@ -24,7 +24,17 @@ import java.util.stream.Collectors;
  *   <li>{@link Kind#BLOBS}: 4 classes, class {@code index % 4}, a unit-variance Gaussian around
  *       the centre (0, 3), (3, 0), (0, -3) or (-3, 0); about 3% of points fall nearer another
  *       centre.
+ *   <li>{@link Kind#FRIEDMAN1}: regression, Friedman's benchmark #1 (J. H. Friedman,
+ *       "Multivariate Adaptive Regression Splines", Annals of Statistics 19(1), 1991): ten
+ *       features x1..x10 uniform on [0, 1] and target
+ *       {@code y = 10 sin(π x1 x2) + 20 (x3 − 0.5)² + 10 x4 + 5 x5 + ε}, ε ~ N(0, 1); x6..x10
+ *       do not enter y. The noiseless part is computed from the features as stored (rounded to
+ *       float), so that it is exactly a function of what a model sees. Its variance is about
+ *       23.8, so y's is about 24.8 and the best possible R² about 0.96.
  * </ul>
+ *
+ * <p>{@link Kind#classes()} is the number of classes of a classification problem and 0 for
+ * regression, where the "label" is the real target, as in {@code LabelStats.classes()}.
  */
 public final class Synthetic {
   private static final double[][] BLOB_CENTRES = {{0, 3}, {3, 0}, {0, -3}, {-3, 0}};
@@ -36,7 +46,8 @@ public final class Synthetic {
   public enum Kind {
     XOR(2, 2, 2000),
     SPIRALS(2, 2, 2000),
-    BLOBS(2, 4, 3000);
+    BLOBS(2, 4, 3000),
+    FRIEDMAN1(10, 0, 2000);
 
     private final int features;
     private final int classes;
@@ -54,6 +65,7 @@ public final class Synthetic {
       return features;
     }
 
+    /** The number of classes, or 0 for a regression problem (whose labels are real targets). */
     public int classes() {
       return classes;
     }
@@ -70,7 +82,7 @@ public final class Synthetic {
 
     /**
      * Writes the features of example {@code index} to {@code out[offset .. offset + features)}
-     * and returns its class.
+     * and returns its label: the class, or the real target of a regression problem.
      */
     public double example(long seed, long index, float[] out, int offset) {
       if (index < 0) {
@@ -81,6 +93,7 @@ public final class Synthetic {
         case XOR -> xor(random, out, offset);
         case SPIRALS -> spiral(random, (int) (index % 2), out, offset);
         case BLOBS -> blob(random, (int) (index % 4), out, offset);
+        case FRIEDMAN1 -> friedman1(random, out, offset);
       };
     }
   }
@@ -109,15 +122,20 @@ public final class Synthetic {
   }
 
   /**
-   * The kind named {@code name}, ignoring case.
+   * The kind named {@code name}, ignoring case; {@code friedman} is accepted for
+   * {@link Kind#FRIEDMAN1}, the only one of Friedman's problems here.
    *
    * @throws IllegalArgumentException naming the known kinds when there is none such
    */
   public static Kind parse(String name) {
+    String key = name.trim();
     for (Kind kind : Kind.values()) {
-      if (kind.name().equalsIgnoreCase(name.trim())) {
+      if (kind.name().equalsIgnoreCase(key)) {
         return kind;
       }
+    }
+    if (key.equalsIgnoreCase("friedman")) {
+      return Kind.FRIEDMAN1;
     }
     throw new IllegalArgumentException("unknown synthetic dataset '" + name + "': expected one of "
         + Arrays.stream(Kind.values()).map(k -> k.name().toLowerCase(Locale.ROOT))
@@ -146,6 +164,23 @@ public final class Synthetic {
     out[offset] = (float) (BLOB_CENTRES[blob][0] + gaussian(random));
     out[offset + 1] = (float) (BLOB_CENTRES[blob][1] + gaussian(random));
     return blob;
+  }
+
+  private static double friedman1(SplittableRandom random, float[] out, int offset) {
+    for (int i = 0; i < 10; i++) {
+      out[offset + i] = (float) random.nextDouble();
+    }
+    return friedman1Mean(out[offset], out[offset + 1], out[offset + 2], out[offset + 3],
+        out[offset + 4]) + gaussian(random);
+  }
+
+  /**
+   * The noiseless part of Friedman #1, {@code 10 sin(π x1 x2) + 20 (x3 − 0.5)² + 10 x4 + 5 x5};
+   * {@link StrictMath#sin} so that the targets are the same on every JVM.
+   */
+  static double friedman1Mean(double x1, double x2, double x3, double x4, double x5) {
+    double c = x3 - 0.5;
+    return 10.0 * StrictMath.sin(Math.PI * x1 * x2) + 20.0 * c * c + 10.0 * x4 + 5.0 * x5;
   }
 
   /** One standard normal draw (Box–Muller, the cosine half). */

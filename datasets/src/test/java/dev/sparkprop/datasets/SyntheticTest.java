@@ -23,16 +23,19 @@ class SyntheticTest {
     assertEquals(2, Kind.BLOBS.features());
     assertEquals(4, Kind.BLOBS.classes());
     assertEquals(3000, Kind.BLOBS.defaultSize());
+    assertEquals(10, Kind.FRIEDMAN1.features());
+    assertEquals(0, Kind.FRIEDMAN1.classes(), "regression");
+    assertEquals(2000, Kind.FRIEDMAN1.defaultSize());
   }
 
   @Test
   void eachExampleIsAPureFunctionOfSeedAndIndex() {
     for (Kind kind : Kind.values()) {
-      float[] first = new float[2];
-      float[] again = new float[2];
+      float[] first = new float[kind.features()];
+      float[] again = new float[kind.features()];
       double label = kind.example(11, 123, first, 0);
       // Other examples in between must not matter.
-      kind.example(11, 5, new float[2], 0);
+      kind.example(11, 5, new float[kind.features()], 0);
       assertEquals(label, kind.example(11, 123, again, 0));
       assertArrayEquals(first, again, kind.name());
     }
@@ -42,6 +45,7 @@ class SyntheticTest {
   void theExampleSeedIsDerivedFromTheMasterSeed() {
     assertEquals(Seeds.derive(5, "synthetic.xor", 17), Kind.XOR.exampleSeed(5, 17));
     assertEquals(Seeds.derive(5, "synthetic.blobs", 0), Kind.BLOBS.exampleSeed(5, 0));
+    assertEquals(Seeds.derive(5, "synthetic.friedman1", 9), Kind.FRIEDMAN1.exampleSeed(5, 9));
   }
 
   @Test
@@ -137,12 +141,73 @@ class SyntheticTest {
   }
 
   @Test
+  void friedman1FeaturesAreInTheUnitIntervalAndSpreadOverIt() {
+    DenseDataset data = Synthetic.generate(Kind.FRIEDMAN1, 8, 4000);
+    float[] x = data.features();
+    double[] mean = new double[10];
+    for (int i = 0; i < data.size(); i++) {
+      for (int k = 0; k < 10; k++) {
+        float v = x[10 * i + k];
+        assertTrue(v >= 0f && v <= 1f, "feature " + k + " of example " + i + ": " + v);
+        mean[k] += v / data.size();
+      }
+    }
+    // U(0, 1) has mean ½ and standard deviation 1/√12 ≈ 0.29, so a mean of 4000 is ½ ± 0.005.
+    for (int k = 0; k < 10; k++) {
+      assertEquals(0.5, mean[k], 0.025, "mean of feature " + k);
+    }
+  }
+
+  @Test
+  void friedman1NoiselessPartByHand() {
+    // sin(π · ½ · 1) = 1, (0.75 − 0.5)² = 1/16: 10 + 20/16 + 10·0.2 + 5·0.4 = 10 + 1.25 + 2 + 2.
+    assertEquals(15.25, Synthetic.friedman1Mean(0.5, 1.0, 0.75, 0.2, 0.4), 1e-12);
+    // sin(0) = 0 and (0 − 0.5)² = ¼: 0 + 5 + 0 + 0.
+    assertEquals(5.0, Synthetic.friedman1Mean(0.0, 0.7, 0.0, 0.0, 0.0), 1e-12);
+    // sin(π · 0.5 · 0.5) = sin(π/4) = √2/2; x3 = ½ contributes nothing: 5√2 + 10 + 5.
+    assertEquals(5 * Math.sqrt(2) + 15, Synthetic.friedman1Mean(0.5, 0.5, 0.5, 1.0, 1.0), 1e-12);
+  }
+
+  @Test
+  void friedman1TargetsAreTheFormulaPlusUnitNoise() {
+    int n = 20000;
+    DenseDataset data = Synthetic.generate(Kind.FRIEDMAN1, 8, n);
+    float[] x = data.features();
+    double[] y = data.labels();
+    double sum = 0;
+    double residualSum = 0;
+    double residualSquares = 0;
+    for (int i = 0; i < n; i++) {
+      int at = 10 * i;
+      double residual = y[i] - Synthetic.friedman1Mean(x[at], x[at + 1], x[at + 2], x[at + 3], x[at + 4]);
+      residualSum += residual;
+      residualSquares += residual * residual;
+      sum += y[i];
+    }
+    double mean = sum / n;
+    double variance = 0;
+    for (int i = 0; i < n; i++) {
+      variance += (y[i] - mean) * (y[i] - mean) / (n - 1);
+    }
+    // The noise is N(0, 1): its mean of 20000 is 0 ± 0.007 (σ), its mean square 1 ± 0.01.
+    assertEquals(0.0, residualSum / n, 0.035, "mean noise");
+    assertEquals(1.0, residualSquares / n, 0.05, "noise variance");
+    // E y = 10 Cin(π)/π + 20/12 + 5 + 2.5 ≈ 14.41; Var y ≈ 23.8 (noiseless, by quadrature) + 1.
+    // The sample variance of 20000 has a standard error of about 0.2.
+    assertEquals(14.41, mean, 0.2, "mean target");
+    assertTrue(variance > 23.8 && variance < 25.8, "target variance " + variance);
+  }
+
+  @Test
   void parseIgnoresCaseAndListsTheKindsOnFailure() {
     assertEquals(Kind.XOR, Synthetic.parse("xor"));
     assertEquals(Kind.SPIRALS, Synthetic.parse("Spirals"));
     assertEquals(Kind.BLOBS, Synthetic.parse("BLOBS"));
+    assertEquals(Kind.FRIEDMAN1, Synthetic.parse("friedman1"));
+    assertEquals(Kind.FRIEDMAN1, Synthetic.parse(" Friedman "));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Synthetic.parse("moons"));
-    assertEquals("unknown synthetic dataset 'moons': expected one of xor, spirals, blobs", e.getMessage());
+    assertEquals("unknown synthetic dataset 'moons': expected one of xor, spirals, blobs, friedman1",
+        e.getMessage());
   }
 
   @Test
