@@ -10,7 +10,9 @@ import dev.sparkprop.nn.Architecture;
 import dev.sparkprop.nn.Loss;
 import dev.sparkprop.nn.Network;
 import dev.sparkprop.nn.Precision;
+import dev.sparkprop.optim.AdamW;
 import dev.sparkprop.optim.Optimizer;
+import dev.sparkprop.optim.Schedule;
 import dev.sparkprop.optim.Warmup;
 import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.SparkEngine;
@@ -61,8 +63,23 @@ final class TrainCommand implements Callable<Integer> {
   String loss;
 
   @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
-      description = "sgd, momentum, nesterov or adam (default: ${DEFAULT-VALUE}).")
+      description = "sgd, momentum, nesterov, adam, adamw, rmsprop or adagrad (default: ${DEFAULT-VALUE}).")
   String optimizer;
+
+  @Option(names = "--weight-decay", paramLabel = "LAMBDA",
+      description = "AdamW's decoupled weight decay (default: " + AdamW.DEFAULT_WEIGHT_DECAY + ").")
+  Double weightDecay;
+
+  @Option(names = "--schedule", paramLabel = "SPEC", defaultValue = "constant",
+      description = "Learning-rate schedule: constant, step:FACTOR:EPOCHS, exponential:FACTOR (per epoch), cosine[:FLOOR] (default: ${DEFAULT-VALUE}).")
+  String schedule;
+
+  @Option(names = "--clip-norm", paramLabel = "NORM", defaultValue = "0",
+      description = "Scale each mean gradient down to at most this global norm (default: off).")
+  double clipNorm;
+
+  @Option(names = "--l1", paramLabel = "LAMBDA", defaultValue = "0", description = "L1 penalty on the weights (default: ${DEFAULT-VALUE}).")
+  double l1;
 
   @Option(names = "--learning-rate", paramLabel = "RATE", description = "Default: the optimizer's (Adam 0.001, SGD 0.05, momentum 0.01).")
   Double learningRate;
@@ -143,6 +160,15 @@ final class TrainCommand implements Callable<Integer> {
     Activation act = Activation.parse(activation);
     Loss forcedLoss = loss == null ? null : Loss.parse(loss);
     Optimizer opt = Optimizer.parse(optimizer);
+    if (weightDecay != null) {
+      if (!(opt instanceof AdamW w)) {
+        throw new UsageException("--weight-decay is AdamW's decoupled decay; with --optimizer " + opt.name() + " use --l2");
+      }
+      opt = new AdamW(w.learningRate(), w.beta1(), w.beta2(), w.epsilon(), weightDecay);
+    }
+    if (opt instanceof AdamW && l2 > 0) {
+      throw new UsageException("AdamW decays the weights itself: use --weight-decay, not --l2");
+    }
     if (learningRate != null) {
       opt = opt.withLearningRate(learningRate);
     }
@@ -190,14 +216,15 @@ final class TrainCommand implements Callable<Integer> {
       }
       EpochPlan plan = new EpochPlan(trainCount, batch, epochCount);
       Warmup warmup = new Warmup(Math.round(warmupEpochs * plan.iterationsPerEpoch()));
-      TrainConfig config = new TrainConfig(opt, batch, epochCount, seed, l2, warmup);
+      Schedule rates = Schedule.parse(schedule, plan.iterationsPerEpoch(), plan.totalIterations(), warmup);
+      TrainConfig config = new TrainConfig(opt, batch, epochCount, seed, l1, l2, rates, clipNorm);
 
       console.printf("data: %s: %,d examples (%,d train, %,d validation, %,d test), %d features, %s; cached %s in %d partitions%n",
           sources.train().describe(), data.labels().count(), trainCount, data.count(Role.VALIDATION), data.count(Role.TEST),
           data.features(), task.describe(), megabytes(data.cachedBytes()), data.partitions());
-      console.printf("network: %s, %,d parameters, %s; optimizer %s, learning rate %g%s, L2 %g%n", architecture,
-          architecture.layout().size(), arithmetic.cliName(), opt.name(), opt.learningRate(),
-          warmup.steps() > 0 ? String.format(" after %,d warm-up iterations", warmup.steps()) : "", l2);
+      console.printf("network: %s, %,d parameters, %s; optimizer %s, learning rate %g%s, schedule %s, L1 %g, L2 %g%n",
+          architecture, architecture.layout().size(), arithmetic.cliName(), opt.name(), opt.learningRate(),
+          warmup.steps() > 0 ? String.format(" after %,d warm-up iterations", warmup.steps()) : "", schedule, l1, l2);
 
       Network network = new Network(architecture);
       Trainer.Result result;
@@ -222,7 +249,10 @@ final class TrainCommand implements Callable<Integer> {
         training.put("partitions", data.partitions());
         training.put("optimizer", opt.name());
         training.put("learningRate", opt.learningRate());
+        training.put("l1", l1);
         training.put("l2", l2);
+        training.put("schedule", schedule);
+        training.put("clipNorm", clipNorm);
         training.put("warmupIterations", warmup.steps());
         training.put("precision", arithmetic.cliName());
         training.put("batchSize", batch);

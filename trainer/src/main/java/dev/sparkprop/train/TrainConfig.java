@@ -1,19 +1,25 @@
 package dev.sparkprop.train;
 
 import dev.sparkprop.optim.Optimizer;
-import dev.sparkprop.optim.Warmup;
+import dev.sparkprop.optim.Schedule;
 
 /**
  * What the training loop needs besides the network and the data. Validated here, once.
  *
- * @param l2 the L2 penalty λ: the loss gains λ/2 ‖W‖² over the weights (not the biases), so
- *     the mean gradient gains λ W
+ * @param l1 the L1 penalty: the loss gains λ₁ ‖W‖₁ over the weights (not the biases), so the
+ *     mean gradient gains λ₁ sign(W)
+ * @param l2 the L2 penalty: the loss gains λ₂/2 ‖W‖² over the weights, so the mean gradient
+ *     gains λ₂ W
+ * @param schedule the learning rate's factor per optimizer step (warm-up included)
+ * @param clipNorm the largest global norm a mean gradient may have before it is scaled down;
+ *     0 for no clipping
  */
-public record TrainConfig(Optimizer optimizer, int batchSize, int epochs, long seed, double l2, Warmup warmup) {
+public record TrainConfig(Optimizer optimizer, int batchSize, int epochs, long seed, double l1, double l2,
+    Schedule schedule, double clipNorm) {
 
-  /** Without warm-up. */
+  /** Plain training: no L1, a constant learning rate, no clipping. */
   public TrainConfig(Optimizer optimizer, int batchSize, int epochs, long seed, double l2) {
-    this(optimizer, batchSize, epochs, seed, l2, Warmup.NONE);
+    this(optimizer, batchSize, epochs, seed, 0.0, l2, Schedule.CONSTANT, 0.0);
   }
 
   public TrainConfig {
@@ -26,11 +32,17 @@ public record TrainConfig(Optimizer optimizer, int batchSize, int epochs, long s
     if (epochs <= 0) {
       throw new IllegalArgumentException("epochs must be positive, not " + epochs);
     }
-    if (warmup == null) {
-      throw new IllegalArgumentException("warm-up is required (Warmup.NONE for none)");
+    if (schedule == null) {
+      throw new IllegalArgumentException("a schedule is required (Schedule.CONSTANT for none)");
     }
-    if (!(l2 >= 0.0) || Double.isInfinite(l2)) {
-      throw new IllegalArgumentException("L2 penalty must be zero or positive, not " + l2);
+    checkNonNegative("L1 penalty", l1);
+    checkNonNegative("L2 penalty", l2);
+    checkNonNegative("gradient clipping norm", clipNorm);
+  }
+
+  private static void checkNonNegative(String what, double value) {
+    if (!(value >= 0.0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException(what + " must be zero or positive, not " + value);
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.sparkprop.datasets.Split.Role;
 import dev.sparkprop.nn.Initializer;
 import dev.sparkprop.nn.Network;
 import dev.sparkprop.nn.ParameterLayout;
+import dev.sparkprop.optim.GradientClipping;
 import dev.sparkprop.optim.OptimizerState;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class Trainer {
     listener.started(plan);
 
     double[] params = Initializer.initialize(network.architecture(), config.seed());
-    OptimizerState state = config.optimizer().newState(params.length);
+    OptimizerState state = config.optimizer().newState(params.length, weightMask());
     double baseRate = config.optimizer().learningRate();
     double learningRate = baseRate;
     boolean validate = engine.examples(Role.VALIDATION) > 0;
@@ -66,7 +67,7 @@ public final class Trainer {
       long seen = 0;
       long computeNanos = 0;
       for (int batch = 0; batch < plan.iterationsPerEpoch(); batch++) {
-        learningRate = baseRate * config.warmup().factor(state.steps());
+        learningRate = baseRate * config.schedule().factor(state.steps());
         GradientSum sum = engine.gradient(params, batching, epoch, batch);
         computeNanos += sum.computeNanos();
         if (sum.count() != plan.batchExamples(batch)) {
@@ -78,8 +79,11 @@ public final class Trainer {
         for (int i = 0; i < gradient.length; i++) {
           gradient[i] *= scale;
         }
-        addL2(params, gradient);
+        addPenalties(params, gradient);
         checkFinite(sum.loss(), gradient, epoch, batch, learningRate);
+        if (config.clipNorm() > 0) {
+          GradientClipping.clipByGlobalNorm(gradient, config.clipNorm());
+        }
         state.step(params, gradient, learningRate);
         lossSum += sum.loss();
         seen += sum.count();
@@ -158,9 +162,11 @@ public final class Trainer {
     return history.get(start).epoch();
   }
 
-  private void addL2(double[] params, double[] gradient) {
-    double lambda = config.l2();
-    if (lambda == 0.0) {
+  /** The gradients of the L1 and L2 penalties, on the weights only. */
+  private void addPenalties(double[] params, double[] gradient) {
+    double l1 = config.l1();
+    double l2 = config.l2();
+    if (l1 == 0.0 && l2 == 0.0) {
       return;
     }
     ParameterLayout layout = network.layout();
@@ -168,9 +174,19 @@ public final class Trainer {
       int off = layout.weightOffset(l);
       int end = off + layout.weightCount(l);
       for (int i = off; i < end; i++) {
-        gradient[i] += lambda * params[i];
+        gradient[i] += l1 * Math.signum(params[i]) + l2 * params[i];
       }
     }
+  }
+
+  /** True for weights, false for biases: what weight decay may touch. */
+  private boolean[] weightMask() {
+    ParameterLayout layout = network.layout();
+    boolean[] mask = new boolean[layout.size()];
+    for (int l = 1; l <= layout.layers(); l++) {
+      java.util.Arrays.fill(mask, layout.weightOffset(l), layout.weightOffset(l) + layout.weightCount(l), true);
+    }
+    return mask;
   }
 
   private static void checkFinite(double loss, double[] gradient, int epoch, int batch, double learningRate) {
