@@ -48,6 +48,7 @@ record Task(Loss loss, int classes) {
       case SOFTMAX_CROSS_ENTROPY -> classes + " classes (softmax cross-entropy)";
       case SIGMOID_BINARY_CROSS_ENTROPY -> "2 classes (sigmoid binary cross-entropy)";
       case SQUARED_ERROR -> "regression (squared error)";
+      case HUBER -> "regression (Huber loss)";
     };
   }
 }

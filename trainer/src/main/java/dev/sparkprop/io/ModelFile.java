@@ -603,7 +603,7 @@ public final class ModelFile {
     boolean fits = switch (loss) {
       case SOFTMAX_CROSS_ENTROPY -> classes == architecture.outputs();
       case SIGMOID_BINARY_CROSS_ENTROPY -> classes == 2;
-      case SQUARED_ERROR -> classes == 0;
+      case SQUARED_ERROR, HUBER -> classes == 0;
     };
     if (fits) {
       return null;
@@ -611,7 +611,7 @@ public final class ModelFile {
     String expected = switch (loss) {
       case SOFTMAX_CROSS_ENTROPY -> architecture.outputs() + ", one per output";
       case SIGMOID_BINARY_CROSS_ENTROPY -> "2";
-      case SQUARED_ERROR -> "0 (regression)";
+      case SQUARED_ERROR, HUBER -> "0 (regression)";
     };
     return "\"classes\" is " + classes + " but a " + architecture.shape() + " "
         + loss.cliName() + " network has " + expected;

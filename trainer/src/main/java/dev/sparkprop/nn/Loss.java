@@ -4,12 +4,14 @@ import java.util.Locale;
 
 /**
  * A loss fused with the output function it belongs to, so that a mismatched pair (softmax with
- * squared error, say) cannot be written, and so that the output layer's delta is simply
- * {@code output − target} for every member: for each pair below, dLoss/dz of the summed loss
- * is exactly that (Bishop, Pattern Recognition and Machine Learning, §5.3 and §4.3.6).
+ * squared error, say) cannot be written, and so that each member computes the output layer's
+ * delta dLoss/dz in closed form. For the canonical pairs (softmax with cross-entropy, sigmoid
+ * with binary cross-entropy, identity with squared error) that delta is exactly
+ * {@code output − target} (Bishop, Pattern Recognition and Machine Learning, §5.3 and §4.3.6).
+ * {@link #HUBER} is the exception: its delta is {@code output − target} clipped to [−δ, δ].
  *
  * <p>Targets are one number per example: the class index for the two classification losses,
- * the real value for squared error.
+ * the real value for the two regression losses (squared error and Huber).
  */
 public enum Loss {
 
@@ -133,23 +135,65 @@ public enum Loss {
 
     @Override
     public void output(double[] z, int outputs, int m) {}
+  },
+
+  /**
+   * Identity output and the Huber loss with δ = 1 (P. J. Huber, "Robust Estimation of a
+   * Location Parameter", Annals of Mathematical Statistics 35(1), 1964): with r = z − y,
+   * ½ r² for |r| ≤ δ and δ (|r| − ½ δ) beyond. It is squared error near the target and
+   * absolute error far from it, so one outlier pulls on the weights with a force of at most δ.
+   * The delta is dLoss/dz = clamp(r, −δ, δ) — not output − target once |r| > δ. The loss is
+   * continuously differentiable; its second derivative jumps at |r| = δ.
+   */
+  HUBER {
+    @Override
+    public void checkOutputs(int outputs) {
+      if (outputs != 1) {
+        throw new IllegalArgumentException(
+            "Huber loss (regression) has exactly 1 output, not " + outputs);
+      }
+    }
+
+    @Override
+    public double lossAndDelta(double[] z, int outputs, int m, double[] targets, int tOff) {
+      double loss = 0.0;
+      for (int j = 0; j < m; j++) {
+        double r = z[j] - targets[tOff + j];
+        double a = Math.abs(r);
+        if (a <= HUBER_DELTA) {
+          loss += 0.5 * r * r;
+          z[j] = r;
+        } else {
+          loss += HUBER_DELTA * (a - 0.5 * HUBER_DELTA);
+          z[j] = Math.copySign(HUBER_DELTA, r);
+        }
+      }
+      return loss;
+    }
+
+    @Override
+    public void output(double[] z, int outputs, int m) {}
   };
+
+  /** Huber's δ: the residual beyond which the loss grows linearly rather than quadratically. */
+  private static final double HUBER_DELTA = 1.0;
 
   /** Throws IllegalArgumentException when this loss cannot sit on an output layer of that width. */
   public abstract void checkOutputs(int outputs);
 
   /**
    * Given the output layer's pre-activations z (outputs × m, column-major), returns the loss
-   * summed over the m examples and overwrites z with dLoss/dz = output − target.
+   * summed over the m examples and overwrites z with dLoss/dz: output − target, except for
+   * {@link #HUBER}, where it is that clipped to [−δ, δ].
    */
   public abstract double lossAndDelta(double[] z, int outputs, int m, double[] targets, int tOff);
 
   /** Overwrites z (outputs × m) with the prediction: class probabilities or the regression value. */
   public abstract void output(double[] z, int outputs, int m);
 
-  /** Whether predictions are classes (and accuracy is meaningful). */
+  /** Whether predictions are classes (and accuracy is meaningful); false for regression. */
   public boolean isClassification() {
-    return this != SQUARED_ERROR;
+    return this == SOFTMAX_CROSS_ENTROPY || this == SIGMOID_BINARY_CROSS_ENTROPY;
   }
 
   /** The output width for a task with this many classes (ignored for regression). */
@@ -163,6 +207,7 @@ public enum Loss {
       case SOFTMAX_CROSS_ENTROPY -> "softmax-cross-entropy";
       case SIGMOID_BINARY_CROSS_ENTROPY -> "binary-cross-entropy";
       case SQUARED_ERROR -> "squared-error";
+      case HUBER -> "huber";
     };
   }
 
@@ -174,8 +219,9 @@ public enum Loss {
       case "binary-cross-entropy", "sigmoid-binary-cross-entropy", "bce", "logistic" ->
           SIGMOID_BINARY_CROSS_ENTROPY;
       case "squared-error", "mse", "l2" -> SQUARED_ERROR;
+      case "huber" -> HUBER;
       default -> throw new IllegalArgumentException("unknown loss '" + name
-          + "'; expected one of softmax-cross-entropy, binary-cross-entropy, squared-error");
+          + "'; expected one of softmax-cross-entropy, binary-cross-entropy, squared-error, huber");
     };
   }
 

@@ -69,7 +69,7 @@ public final class Evaluation implements Serializable {
           (truth == 1 ? positives : negatives)[aucBin(outputs[j])]++;
         }
       }
-      case SQUARED_ERROR -> {
+      case SQUARED_ERROR, HUBER -> {
         for (int j = 0; j < m; j++) {
           double t = targets[tOff + j];
           double r = outputs[j] - t;
@@ -118,7 +118,10 @@ public final class Evaluation implements Serializable {
     return classes;
   }
 
-  /** The mean loss per example (the log loss for classification, half the MSE for regression). */
+  /**
+   * The mean loss per example: the log loss for classification, half the MSE for squared error,
+   * the mean Huber loss for Huber.
+   */
   public double meanLoss() {
     return lossSum / count;
   }

@@ -81,7 +81,7 @@ class GradientCheckTest {
         targets[j] = switch (loss) {
           case SOFTMAX_CROSS_ENTROPY -> j % 4;          // every class present
           case SIGMOID_BINARY_CROSS_ENTROPY -> j % 2;   // both classes present
-          case SQUARED_ERROR -> random.nextDouble(-2.0, 2.0);
+          case SQUARED_ERROR, HUBER -> random.nextDouble(-2.0, 2.0);
         };
       }
       double[] params = new double[layout.size()];

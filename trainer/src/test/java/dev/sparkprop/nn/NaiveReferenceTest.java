@@ -127,6 +127,12 @@ class NaiveReferenceTest {
           loss += 0.5 * r * r;                            // L = ½ (z − t)²
           dLdz[0] = r;
         }
+        case HUBER -> {
+          out[0] = zL[0];
+          double r = zL[0] - t;                           // δ = 1
+          loss += Math.abs(r) <= 1.0 ? 0.5 * r * r : Math.abs(r) - 0.5;
+          dLdz[0] = Math.max(-1.0, Math.min(1.0, r));
+        }
       }
       System.arraycopy(out, 0, predictions, j * outputs, outputs);
 
@@ -229,7 +235,7 @@ class NaiveReferenceTest {
       t[tOff + j] = switch (loss) {
         case SOFTMAX_CROSS_ENTROPY -> random.nextInt(classes);
         case SIGMOID_BINARY_CROSS_ENTROPY -> random.nextInt(2);
-        case SQUARED_ERROR -> random.nextDouble(-3.0, 3.0);
+        case SQUARED_ERROR, HUBER -> random.nextDouble(-3.0, 3.0);
       };
     }
     return t;

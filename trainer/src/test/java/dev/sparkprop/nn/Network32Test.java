@@ -109,7 +109,7 @@ class Network32Test {
       t[tOff + j] = switch (loss) {
         case SOFTMAX_CROSS_ENTROPY -> random.nextInt(classes);
         case SIGMOID_BINARY_CROSS_ENTROPY -> random.nextInt(2);
-        case SQUARED_ERROR -> random.nextDouble(-3.0, 3.0);
+        case SQUARED_ERROR, HUBER -> random.nextDouble(-3.0, 3.0);
       };
     }
     return t;

@@ -2,6 +2,7 @@ package dev.sparkprop.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-@DisplayName("Evaluation: F1, log loss, binned ROC AUC, and merging")
+@DisplayName("Evaluation: F1, log loss, binned ROC AUC, merging, and regression sums")
 class EvaluationTest {
 
   /**
@@ -190,6 +191,32 @@ class EvaluationTest {
     if (loss == Loss.SIGMOID_BINARY_CROSS_ENTROPY) {
       assertEquals(whole.auc(), merged.auc(), 0.0, "the histograms merge exactly");
     }
+  }
+
+  @Test
+  @DisplayName("for the same outputs, Huber's regression sums are squared error's; only the loss differs")
+  void huberKeepsTheRegressionSums() {
+    SplittableRandom random = new SplittableRandom(23);
+    int n = 300;
+    double[] z = new double[n];
+    double[] y = new double[n];
+    for (int j = 0; j < n; j++) {
+      z[j] = random.nextDouble(-4.0, 4.0); // residuals on both sides of δ = 1
+      y[j] = random.nextDouble(-2.0, 2.0);
+    }
+    Evaluation squared = evaluate(Loss.SQUARED_ERROR, 0, z, y, 0, n);
+    Evaluation huber = evaluate(Loss.HUBER, 0, z, y, 0, n);
+    assertEquals(squared.mse(), huber.mse(), 0.0);
+    assertEquals(squared.rmse(), huber.rmse(), 0.0);
+    assertEquals(squared.mae(), huber.mae(), 0.0);
+    assertEquals(squared.r2(), huber.r2(), 0.0);
+    assertNotEquals(squared.meanLoss(), huber.meanLoss());
+    assertTrue(huber.meanLoss() < squared.meanLoss(), "Huber ≤ ½ r², strictly for |r| > 1");
+    assertEquals(List.of("examples", "loss", "mse", "rmse", "mae", "r2"), List.copyOf(huber.metrics().keySet()));
+    assertEquals(squared.headline(), huber.headline());
+    assertThrows(IllegalStateException.class, huber::logLoss);
+    assertThrows(IllegalStateException.class, huber::auc);
+    assertThrows(IllegalStateException.class, () -> huber.f1(0));
   }
 
   /** Evaluates examples [from, to) as the engines do: loss from z, then outputs, in batches of 64. */
