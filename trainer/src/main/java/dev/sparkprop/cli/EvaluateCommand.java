@@ -97,8 +97,13 @@ final class EvaluateCommand implements Callable<Integer> {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("examples", e.count());
     m.put("loss", e.meanLoss());
+    // The headline metrics (accuracy, log loss, macro F1, AUC for binary; or MSE, RMSE, MAE, R²).
+    e.metrics().forEach((k, v) -> {
+      if (!k.equals("examples") && !k.equals("loss")) {
+        m.put(k, v);
+      }
+    });
     if (e.isClassification()) {
-      m.put("accuracy", e.accuracy());
       List<Map<String, Object>> perClass = new ArrayList<>();
       long[][] confusion = e.confusionMatrix();
       for (int c = 0; c < e.classes(); c++) {
@@ -106,6 +111,7 @@ final class EvaluateCommand implements Callable<Integer> {
         row.put("class", c);
         row.put("precision", e.precision(c));
         row.put("recall", e.recall(c));
+        row.put("f1", e.f1(c));
         long support = 0;
         for (long v : confusion[c]) {
           support += v;
@@ -115,11 +121,6 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       m.put("per_class", perClass);
       m.put("confusion_matrix", confusion);
-    } else {
-      m.put("mse", e.mse());
-      m.put("rmse", e.rmse());
-      m.put("mae", e.mae());
-      m.put("r2", e.r2());
     }
     return m;
   }
@@ -130,10 +131,12 @@ final class EvaluateCommand implements Callable<Integer> {
       out.printf("MSE %.6f  RMSE %.6f  MAE %.6f  R² %.4f%n", e.mse(), e.rmse(), e.mae(), e.r2());
       return;
     }
-    out.printf("accuracy %.4f%n%n", e.accuracy());
-    out.println("class  precision  recall");
+    Double auc = e.metrics().get("auc");
+    out.printf("accuracy %.4f, macro F1 %.4f%s%n%n", e.accuracy(), e.macroF1(),
+        auc == null ? "" : String.format(", ROC AUC %.4f", auc));
+    out.println("class  precision  recall      F1");
     for (int c = 0; c < e.classes(); c++) {
-      out.printf("%5d  %9.4f  %6.4f%n", c, e.precision(c), e.recall(c));
+      out.printf("%5d  %9.4f  %6.4f  %6.4f%n", c, e.precision(c), e.recall(c), e.f1(c));
     }
     out.println();
     out.println("confusion matrix (rows: true class, columns: predicted class)");

@@ -19,6 +19,8 @@ import dev.sparkprop.spark.SparkEngine;
 import dev.sparkprop.train.Defaults;
 import dev.sparkprop.train.EpochPlan;
 import dev.sparkprop.train.EpochStats;
+import dev.sparkprop.train.Lbfgs;
+import dev.sparkprop.nn.Initializer;
 import dev.sparkprop.train.Stopping;
 import dev.sparkprop.train.Evaluation;
 import dev.sparkprop.train.TrainConfig;
@@ -63,7 +65,8 @@ final class TrainCommand implements Callable<Integer> {
   String loss;
 
   @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
-      description = "sgd, momentum, nesterov, adam, adamw, rmsprop or adagrad (default: ${DEFAULT-VALUE}).")
+      description = {"sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad, or lbfgs: full-batch L-BFGS,",
+          "one Spark aggregation per function evaluation, --epochs its most iterations (default: ${DEFAULT-VALUE})."})
   String optimizer;
 
   @Option(names = "--weight-decay", paramLabel = "LAMBDA",
@@ -159,7 +162,9 @@ final class TrainCommand implements Callable<Integer> {
     // Every argument is checked before Spark starts: a typo should cost milliseconds.
     Activation act = Activation.parse(activation);
     Loss forcedLoss = loss == null ? null : Loss.parse(loss);
-    Optimizer opt = Optimizer.parse(optimizer);
+    // L-BFGS is a full-batch solver, not a per-step optimizer: it takes its own path below.
+    boolean lbfgs = optimizer.trim().equalsIgnoreCase("lbfgs");
+    Optimizer opt = Optimizer.parse(lbfgs ? "sgd" : optimizer);
     if (weightDecay != null) {
       if (!(opt instanceof AdamW w)) {
         throw new UsageException("--weight-decay is AdamW's decoupled decay; with --optimizer " + opt.name() + " use --l2");
@@ -230,7 +235,9 @@ final class TrainCommand implements Callable<Integer> {
       Trainer.Result result;
       Evaluation test;
       try (SparkEngine engine = new SparkEngine(sc, data, architecture, task.classes(), arithmetic, float32Gradients)) {
-        result = new Trainer(network, config, stopping).train(engine, new ProgressPrinter(console, task.loss().isClassification()));
+        ProgressPrinter progress = new ProgressPrinter(console, task.loss().isClassification());
+        result = lbfgs ? fullBatch(network, engine, config, progress)
+            : new Trainer(network, config, stopping).train(engine, progress);
         test = engine.evaluate(result.parameters(), Role.TEST);
       }
       if (result.stopReason() != null) {
@@ -280,6 +287,22 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Breeze's L-BFGS over the whole training set; its iterations are reported as epochs. */
+  private static Trainer.Result fullBatch(Network network, SparkEngine engine, TrainConfig config, ProgressPrinter progress) {
+    long start = System.nanoTime();
+    Lbfgs.Result r = Lbfgs.minimize(network, engine, Initializer.initialize(network.architecture(), config.seed()),
+        config.l2(), config.epochs(), Lbfgs.DEFAULT_TOLERANCE, Lbfgs.DEFAULT_MEMORY);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Evaluation validation = engine.examples(Role.VALIDATION) > 0 ? engine.evaluate(r.parameters(), Role.VALIDATION) : null;
+    long examples = engine.examples(Role.TRAIN);
+    EpochStats stats = new EpochStats(r.iterations(), r.finalLoss(), validation, seconds,
+        examples * (double) r.evaluations() / seconds, seconds, Double.NaN, Double.NaN, Double.NaN);
+    progress.out().printf("L-BFGS: %d iterations, %d evaluations (Spark jobs), stopped by %s%n",
+        r.iterations(), r.evaluations(), r.stop().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+    progress.epochFinished(stats);
+    return new Trainer.Result(r.parameters(), java.util.List.of(stats), 1, null);
+  }
+
   static String describe(Evaluation e) {
     return e.isClassification()
         ? String.format("accuracy %.4f", e.accuracy())
@@ -318,9 +341,10 @@ final class TrainCommand implements Callable<Integer> {
     public void epochFinished(EpochStats s) {
       String validation = s.validation() == null ? ""
           : String.format("  validation loss %.4f %s", s.validation().meanLoss(), describe(s.validation()));
-      out.printf("epoch %3d  train loss %.4f%s  %,.0f examples/s  %.1f s (compute %.1f s, coordination %.1f s; total %.1f s)%n",
-          s.epoch(), s.trainLoss(), validation, s.examplesPerSecond(), s.seconds(), s.computeSeconds(),
-          s.coordinationSeconds(), s.elapsedSeconds());
+      String split = Double.isNaN(s.computeSeconds()) ? ""
+          : String.format("compute %.1f s, coordination %.1f s; ", s.computeSeconds(), s.coordinationSeconds());
+      out.printf("epoch %3d  train loss %.4f%s  %,.0f examples/s  %.1f s (%stotal %.1f s)%n",
+          s.epoch(), s.trainLoss(), validation, s.examplesPerSecond(), s.seconds(), split, s.elapsedSeconds());
     }
   }
 }

@@ -44,6 +44,12 @@ public final class Lbfgs {
 
   private Lbfgs() {}
 
+  /** Breeze's convergence tolerance, as Spark MLlib's MLP uses by default. */
+  public static final double DEFAULT_TOLERANCE = 1e-6;
+
+  /** How many past updates approximate the inverse Hessian (MLlib's default as well). */
+  public static final int DEFAULT_MEMORY = 10;
+
   /** Why the solver stopped. */
   public enum Stop {
     /** {@code maxIterations} iterations were taken. */

@@ -77,6 +77,30 @@ class CommandLineTest {
   }
 
   @Test
+  @DisplayName("Friedman #1 trains as regression from the generator's real-valued labels, to R² above 0.9")
+  void friedmanRegression() throws Exception {
+    Cli.Result r = Cli.run(dir, "train", "--data", "friedman1", "--hidden", "16", "--activation", "tanh",
+        "--l2", "1e-4", "--optimizer", "lbfgs", "--epochs", "300", "--master", "local[2]");
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().contains("regression (squared error)"), r::toString);
+    String test = r.out().lines().filter(l -> l.startsWith("test:")).findFirst().orElseThrow();
+    double r2 = Double.parseDouble(test.replaceAll(".*R² ([-0-9.]+).*", "$1"));
+    assertTrue(r2 > 0.9, test);
+  }
+
+  @Test
+  @DisplayName("--optimizer lbfgs runs full-batch L-BFGS, one Spark job per evaluation, and learns digits")
+  void lbfgs() throws Exception {
+    Cli.Result r = Cli.run(dir, "train", "--data", "digits", "--optimizer", "lbfgs", "--epochs", "60",
+        "--master", "local[2]");
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().contains("L-BFGS: "), r::toString);
+    String test = r.out().lines().filter(l -> l.startsWith("test:")).findFirst().orElseThrow();
+    double accuracy = Double.parseDouble(test.replaceAll(".*accuracy ([0-9.]+).*", "$1"));
+    assertTrue(accuracy > 0.9, test);
+  }
+
+  @Test
   @DisplayName("a malformed CSV line fails with the file and line named, exit 1, no stack trace, no model left")
   void badCsvLine() throws Exception {
     Files.writeString(dir.resolve("bad.csv"), "1,2,0\n3,4,1\n5,oops,0\n7,8,1\n");
