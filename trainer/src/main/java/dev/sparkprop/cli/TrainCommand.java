@@ -164,6 +164,11 @@ final class TrainCommand implements Callable<Integer> {
     Loss forcedLoss = loss == null ? null : Loss.parse(loss);
     // L-BFGS is a full-batch solver, not a per-step optimizer: it takes its own path below.
     boolean lbfgs = optimizer.trim().equalsIgnoreCase("lbfgs");
+    if (lbfgs && (patience > 0 || learningRate != null || !schedule.equals("constant") || warmupEpochs > 0)) {
+      throw new UsageException("--optimizer lbfgs chooses its own steps and runs to --epochs iterations:"
+          + " --learning-rate, --schedule, --warmup-epochs and --early-stopping do not apply");
+    }
+    // The per-step optimizer's settings still parse and validate; L-BFGS ignores them.
     Optimizer opt = Optimizer.parse(lbfgs ? "sgd" : optimizer);
     if (weightDecay != null) {
       if (!(opt instanceof AdamW w)) {
@@ -227,9 +232,11 @@ final class TrainCommand implements Callable<Integer> {
       console.printf("data: %s: %,d examples (%,d train, %,d validation, %,d test), %d features, %s; cached %s in %d partitions%n",
           sources.train().describe(), data.labels().count(), trainCount, data.count(Role.VALIDATION), data.count(Role.TEST),
           data.features(), task.describe(), megabytes(data.cachedBytes()), data.partitions());
-      console.printf("network: %s, %,d parameters, %s; optimizer %s, learning rate %g%s, schedule %s, L1 %g, L2 %g%n",
-          architecture, architecture.layout().size(), arithmetic.cliName(), opt.name(), opt.learningRate(),
-          warmup.steps() > 0 ? String.format(" after %,d warm-up iterations", warmup.steps()) : "", schedule, l1, l2);
+      String optimization = lbfgs ? "full-batch L-BFGS, at most " + epochCount + " iterations"
+          : String.format("optimizer %s, learning rate %g%s, schedule %s", opt.name(), opt.learningRate(),
+              warmup.steps() > 0 ? String.format(" after %,d warm-up iterations", warmup.steps()) : "", schedule);
+      console.printf("network: %s, %,d parameters, %s; %s, L1 %g, L2 %g%n",
+          architecture, architecture.layout().size(), arithmetic.cliName(), optimization, l1, l2);
 
       Network network = new Network(architecture);
       Trainer.Result result;
@@ -252,10 +259,13 @@ final class TrainCommand implements Callable<Integer> {
         }
         training.put("seed", seed);
         training.put("testFraction", testFraction);
-        training.put("validationFraction", validationFraction);
+        // What the split really used, so evaluate can rebuild the same held-out test set.
+        training.put("validationFraction", validationData != null ? 0.0 : validationFraction);
         training.put("partitions", data.partitions());
-        training.put("optimizer", opt.name());
-        training.put("learningRate", opt.learningRate());
+        training.put("optimizer", lbfgs ? "lbfgs" : opt.name());
+        if (!lbfgs) {
+          training.put("learningRate", opt.learningRate());
+        }
         training.put("l1", l1);
         training.put("l2", l2);
         training.put("schedule", schedule);
