@@ -84,6 +84,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--l1", paramLabel = "LAMBDA", defaultValue = "0", description = "L1 penalty on the weights (default: ${DEFAULT-VALUE}).")
   double l1;
 
+  @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
+      description = "Inverted dropout: drop each hidden unit with probability P during training (default: off).")
+  double dropout;
+
   @Option(names = "--learning-rate", paramLabel = "RATE", description = "Default: the optimizer's (Adam 0.001, SGD 0.05, momentum 0.01).")
   Double learningRate;
 
@@ -184,6 +188,14 @@ final class TrainCommand implements Callable<Integer> {
     }
     Scaling scale = Scaling.parse(scaling);
     Precision arithmetic = Precision.parse(precision);
+    fraction("--dropout", dropout);
+    // Only the float64 mini-batch kernels drop units; refuse rather than train without it.
+    if (dropout > 0 && lbfgs) {
+      throw new UsageException("--dropout does not apply to --optimizer lbfgs, a full-batch solver of a fixed objective");
+    }
+    if (dropout > 0 && arithmetic == Precision.FLOAT32) {
+      throw new UsageException("--dropout is implemented for --precision float64 only");
+    }
     Stopping stopping = new Stopping(Stopping.Metric.parse(stoppingMetric), patience, minImprovement, targetLoss, timeBudget);
     int[] widths = hidden == null ? Defaults.HIDDEN.clone() : hidden;
     for (int w : widths) {
@@ -227,7 +239,7 @@ final class TrainCommand implements Callable<Integer> {
       EpochPlan plan = new EpochPlan(trainCount, batch, epochCount);
       Warmup warmup = new Warmup(Math.round(warmupEpochs * plan.iterationsPerEpoch()));
       Schedule rates = Schedule.parse(schedule, plan.iterationsPerEpoch(), plan.totalIterations(), warmup);
-      TrainConfig config = new TrainConfig(opt, batch, epochCount, seed, l1, l2, rates, clipNorm);
+      TrainConfig config = new TrainConfig(opt, batch, epochCount, seed, l1, l2, rates, clipNorm, dropout);
 
       console.printf("data: %s: %,d examples (%,d train, %,d validation, %,d test), %d features, %s; cached %s in %d partitions%n",
           sources.train().describe(), data.labels().count(), trainCount, data.count(Role.VALIDATION), data.count(Role.TEST),
@@ -235,8 +247,9 @@ final class TrainCommand implements Callable<Integer> {
       String optimization = lbfgs ? "full-batch L-BFGS, at most " + epochCount + " iterations"
           : String.format("optimizer %s, learning rate %g%s, schedule %s", opt.name(), opt.learningRate(),
               warmup.steps() > 0 ? String.format(" after %,d warm-up iterations", warmup.steps()) : "", schedule);
-      console.printf("network: %s, %,d parameters, %s; %s, L1 %g, L2 %g%n",
-          architecture, architecture.layout().size(), arithmetic.cliName(), optimization, l1, l2);
+      console.printf("network: %s, %,d parameters, %s; %s, L1 %g, L2 %g%s%n",
+          architecture, architecture.layout().size(), arithmetic.cliName(), optimization, l1, l2,
+          dropout > 0 ? String.format(", dropout %g", dropout) : "");
 
       Network network = new Network(architecture);
       Trainer.Result result;
@@ -270,6 +283,7 @@ final class TrainCommand implements Callable<Integer> {
         training.put("l2", l2);
         training.put("schedule", schedule);
         training.put("clipNorm", clipNorm);
+        training.put("dropout", dropout);
         training.put("warmupIterations", warmup.steps());
         training.put("precision", arithmetic.cliName());
         training.put("batchSize", batch);

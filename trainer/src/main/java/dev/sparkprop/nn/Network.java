@@ -40,6 +40,18 @@ public final class Network {
    */
   public double gradient(double[] params, double[] x, int xOff, double[] targets, int tOff, int m,
       double[] gradient, Workspace ws) {
+    return gradient(params, x, xOff, targets, tOff, m, gradient, ws, null, null, 0);
+  }
+
+  /**
+   * As {@link #gradient(double[], double[], int, double[], int, int, double[], Workspace)}, with
+   * inverted dropout on every hidden layer: the loss and gradient are those of the thinned
+   * network that {@code dropout}'s masks for these examples define. The mask of example j is
+   * decided by its id {@code ids[idOff + j]} (its index in its role), never by its place in the
+   * batch. A null or zero-rate {@code dropout} is the plain pass, bit for bit.
+   */
+  public double gradient(double[] params, double[] x, int xOff, double[] targets, int tOff, int m,
+      double[] gradient, Workspace ws, Dropout dropout, long[] ids, int idOff) {
     if (m == 0) {
       return 0.0;
     }
@@ -47,8 +59,15 @@ public final class Network {
     if (gradient.length != layout.size()) {
       throw new IllegalArgumentException("gradient has " + gradient.length + " entries, the network " + layout.size());
     }
+    boolean drop = dropout != null && dropout.active();
+    if (drop) {
+      if (ids == null || idOff < 0 || ids.length - idOff < m) {
+        throw new IllegalArgumentException("dropout needs an id for each of the " + m + " examples");
+      }
+      ws.ensureDropoutBuffers();
+    }
     int last = layout.layers();
-    forward(params, x, xOff, m, ws);
+    forward(params, x, xOff, m, ws, drop ? dropout : null, ids, idOff);
     double[] delta = ws.activations[last];
     double loss = architecture.loss().lossAndDelta(delta, layout.rows(last), m, targets, tOff);
     Activation f = architecture.activation();
@@ -73,7 +92,17 @@ public final class Network {
         // delta_{l−1} = (W_lᵀ · delta_l) ⊙ f'(z_{l−1})
         Blas.gemm(true, false, k, m, n, 1.0, params, layout.weightOffset(l), n, delta, 0, n,
             0.0, next, 0, k);
-        f.backward(below, next, 0, k * m);
+        if (drop) {
+          // a_{l−1} entered the layer above as f(z)·s with s = 0 or 1/(1 − p), so the delta
+          // gains the same s, and f' is read from the kept pre-dropout activation.
+          double[] s = ws.dropScale[l - 1];
+          for (int i = 0, end = k * m; i < end; i++) {
+            next[i] *= s[i];
+          }
+          f.backward(ws.undropped[l - 1], next, 0, k * m);
+        } else {
+          f.backward(below, next, 0, k * m);
+        }
         delta = next;
       }
     }
@@ -92,7 +121,8 @@ public final class Network {
     checkBatch(params, m, ws);
     int last = layout.layers();
     int outputs = layout.rows(last);
-    forward(params, x, xOff, m, ws);
+    // Inference never drops: inverted dropout already scaled the kept units during training.
+    forward(params, x, xOff, m, ws, null, null, 0);
     double[] z = ws.activations[last];
     double loss = Double.NaN;
     if (targets != null) {
@@ -109,8 +139,13 @@ public final class Network {
     return ws.activations[layout.layers()];
   }
 
-  /** Leaves a_1 … a_{L−1} and z_L in the workspace. */
-  private void forward(double[] params, double[] x, int xOff, int m, Workspace ws) {
+  /**
+   * Leaves a_1 … a_{L−1} and z_L in the workspace; with {@code dropout}, a_l is the thinned
+   * activation and the pre-dropout one and the mask's factors are kept beside it.
+   */
+  private void forward(double[] params, double[] x, int xOff, int m, Workspace ws, Dropout dropout,
+      long[] ids, int idOff) {
+    long epochKey = dropout != null ? dropout.epochKey() : 0L;
     int last = layout.layers();
     double[] in = x;
     int inOff = xOff;
@@ -127,9 +162,36 @@ public final class Network {
           1.0, out, 0, n);
       if (l < last) {
         architecture.activation().forward(out, 0, n * m);
+        if (dropout != null) {
+          drop(dropout, epochKey, l, n, m, ids, idOff, ws);
+        }
       }
       in = out;
       inOff = 0;
+    }
+  }
+
+  /**
+   * Applies layer l's masks. The factors are stored rather than recomputed in backward: a
+   * decision costs a full {@code Seeds.mix} (two splitmix64 finalisers), as much as a narrow
+   * layer's GEMM spends per unit, so storing avoids paying it twice, for n_l × capacity extra
+   * doubles per hidden layer.
+   */
+  private static void drop(Dropout dropout, long epochKey, int l, int n, int m, long[] ids, int idOff,
+      Workspace ws) {
+    double[] a = ws.activations[l];
+    double[] undropped = ws.undropped[l];
+    double[] factors = ws.dropScale[l];
+    double scale = dropout.scale();
+    System.arraycopy(a, 0, undropped, 0, n * m);
+    for (int j = 0; j < m; j++) {
+      long key = Dropout.exampleKey(epochKey, ids[idOff + j], l);
+      int col = j * n;
+      for (int i = 0; i < n; i++) {
+        double factor = dropout.keeps(key, i) ? scale : 0.0;
+        factors[col + i] = factor;
+        a[col + i] *= factor;
+      }
     }
   }
 

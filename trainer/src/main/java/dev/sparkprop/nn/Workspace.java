@@ -12,6 +12,13 @@ public final class Workspace {
   /** Two ping-pong buffers for the deltas, each as large as the widest layer. */
   final double[] deltaA;
   final double[] deltaB;
+  /**
+   * For dropout, per hidden layer l: f(z_l) before the mask (f' is read from it) and each
+   * unit's factor, 0 or 1/(1 − rate). Made on first use, so inference and training without
+   * dropout pay nothing for them.
+   */
+  double[][] undropped;
+  double[][] dropScale;
 
   public Workspace(Architecture architecture, int capacity) {
     if (capacity <= 0) {
@@ -27,6 +34,20 @@ public final class Workspace {
     }
     this.deltaA = new double[Math.multiplyExact(widest, capacity)];
     this.deltaB = new double[deltaA.length];
+  }
+
+  /** Allocates the dropout buffers once; later calls are free. */
+  void ensureDropoutBuffers() {
+    if (undropped != null) {
+      return;
+    }
+    int hidden = activations.length - 2;
+    undropped = new double[hidden + 1][];
+    dropScale = new double[hidden + 1][];
+    for (int l = 1; l <= hidden; l++) {
+      undropped[l] = new double[activations[l].length];
+      dropScale[l] = new double[activations[l].length];
+    }
   }
 
   /** The largest batch these buffers hold. */

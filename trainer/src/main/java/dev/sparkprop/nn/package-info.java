@@ -12,6 +12,9 @@
  *   <li>{@code delta_l = dLoss/dz_l}; backward applies the chain rule from the top:
  *       {@code dW_l = delta_l · a_{l-1}ᵀ}, {@code db_l = delta_l · 1},
  *       {@code delta_{l-1} = (W_lᵀ · delta_l) ⊙ f'(z_{l-1})}.</li>
+ *   <li>with {@link dev.sparkprop.nn.Dropout} in training, each hidden {@code a_l} is replaced by
+ *       {@code a_l ⊙ s_l}, {@code s_l} ∈ {0, 1/(1 − p)} per unit and example, and
+ *       {@code delta_{l-1} = (W_lᵀ · delta_l) ⊙ s_{l-1} ⊙ f'(z_{l-1})}.</li>
  * </ul>
  * All matrices are column-major {@code double[]}; the parameter layout is defined once, in
  * {@link dev.sparkprop.nn.ParameterLayout}.

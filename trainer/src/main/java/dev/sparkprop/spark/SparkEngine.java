@@ -2,6 +2,7 @@ package dev.sparkprop.spark;
 
 import dev.sparkprop.datasets.Split.Role;
 import dev.sparkprop.nn.Architecture;
+import dev.sparkprop.nn.Dropout;
 import dev.sparkprop.nn.Network;
 import dev.sparkprop.nn.Network32;
 import dev.sparkprop.nn.Precision;
@@ -26,7 +27,7 @@ import org.apache.spark.broadcast.Broadcast;
  *
  * <p>Each partition's sum starts life on the executor (no zero vector travels in the closure),
  * a partition without examples in the batch sends back an empty sum, and the task closure holds
- * only the architecture, the broadcast handle and four numbers.
+ * only the architecture, the broadcast handle, four numbers and the dropout settings.
  */
 public final class SparkEngine implements Engine {
 
@@ -74,12 +75,20 @@ public final class SparkEngine implements Engine {
 
   @Override
   public GradientSum gradient(double[] params, Shard.Batching batching, int epoch, int batch) {
+    return gradient(params, batching, epoch, batch, null);
+  }
+
+  @Override
+  public GradientSum gradient(double[] params, Shard.Batching batching, int epoch, int batch, Dropout dropout) {
+    if (dropout != null && dropout.active() && precision == Precision.FLOAT32) {
+      throw new UnsupportedOperationException("dropout is not implemented by the float32 kernels");
+    }
     sc.setJobDescription("sparkprop epoch " + (epoch + 1) + " iteration " + (batch + 1) + "/" + batching.batches());
     // Half the bytes to ship when the kernels would round to float anyway.
     Broadcast<?> broadcast = precision == Precision.FLOAT32 ? sc.broadcast(Network32.narrow(params)) : sc.broadcast(params);
     try {
       return data.rddFor(Role.TRAIN)
-          .mapPartitions(new GradientTask(architecture, broadcast, batching, epoch, batch, float32Gradients))
+          .mapPartitions(new GradientTask(architecture, broadcast, batching, epoch, batch, dropout, float32Gradients))
           .treeReduce(MergeGradients.INSTANCE, depth);
     } finally {
       broadcast.destroy();
@@ -111,10 +120,12 @@ public final class SparkEngine implements Engine {
     private final Shard.Batching batching;
     private final int epoch;
     private final int batch;
+    private final Dropout dropout; // null for none; a record of three numbers, cheap to ship
     private final boolean float32;
 
     GradientTask(Architecture architecture, Broadcast<?> params, Shard.Batching batching, int epoch, int batch,
-        boolean float32) {
+        Dropout dropout, boolean float32) {
+      this.dropout = dropout;
       this.float32 = float32;
       this.architecture = architecture;
       this.params = params;
@@ -131,7 +142,7 @@ public final class SparkEngine implements Engine {
         Shard shard = shards.next().get(Role.TRAIN);
         sum.merge(value instanceof float[] p32
             ? shard.gradient(new Network32(architecture), p32, batching, epoch, batch)
-            : shard.gradient(new Network(architecture), (double[]) value, batching, epoch, batch));
+            : shard.gradient(new Network(architecture), (double[]) value, batching, epoch, batch, dropout));
       }
       return List.of(float32 ? sum.sendAsFloat32() : sum).iterator();
     }

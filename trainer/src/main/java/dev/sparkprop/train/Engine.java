@@ -1,6 +1,7 @@
 package dev.sparkprop.train;
 
 import dev.sparkprop.datasets.Split.Role;
+import dev.sparkprop.nn.Dropout;
 
 /**
  * Where the training loop gets its sums. The loop is the same whether the examples sit in this
@@ -14,6 +15,18 @@ public interface Engine extends AutoCloseable {
 
   /** The sums over global batch {@code batch} of {@code epoch}, under {@code params}. */
   GradientSum gradient(double[] params, Shard.Batching batching, int epoch, int batch);
+
+  /**
+   * As {@link #gradient(double[], Shard.Batching, int, int)}, with inverted dropout on the hidden
+   * layers. An engine that cannot drop units refuses an active {@code dropout} rather than
+   * silently training without it.
+   */
+  default GradientSum gradient(double[] params, Shard.Batching batching, int epoch, int batch, Dropout dropout) {
+    if (dropout != null && dropout.active()) {
+      throw new UnsupportedOperationException(getClass().getSimpleName() + " does not implement dropout");
+    }
+    return gradient(params, batching, epoch, batch);
+  }
 
   /** Metrics of the whole role under {@code params}. */
   Evaluation evaluate(double[] params, Role role);

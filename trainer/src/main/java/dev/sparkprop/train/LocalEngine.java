@@ -1,6 +1,7 @@
 package dev.sparkprop.train;
 
 import dev.sparkprop.datasets.Split.Role;
+import dev.sparkprop.nn.Dropout;
 import dev.sparkprop.nn.Network;
 import dev.sparkprop.nn.Network32;
 import dev.sparkprop.nn.Precision;
@@ -59,20 +60,28 @@ public final class LocalEngine implements Engine {
 
   @Override
   public GradientSum gradient(double[] params, Shard.Batching batching, int epoch, int batch) {
+    return gradient(params, batching, epoch, batch, null);
+  }
+
+  @Override
+  public GradientSum gradient(double[] params, Shard.Batching batching, int epoch, int batch, Dropout dropout) {
+    if (dropout != null && dropout.active() && precision == Precision.FLOAT32) {
+      throw new UnsupportedOperationException("dropout is not implemented by the float32 kernels");
+    }
     float[] params32 = precision == Precision.FLOAT32 ? Network32.narrow(params) : null;
     Network32 network32 = params32 == null ? null : new Network32(network.architecture());
     GradientSum sum = GradientSum.empty();
     if (pool == null) {
       for (Shard s : shards.get(Role.TRAIN)) {
         sum.merge(params32 != null ? s.gradient(network32, params32, batching, epoch, batch)
-            : s.gradient(network, params, batching, epoch, batch));
+            : s.gradient(network, params, batching, epoch, batch, dropout));
       }
       return sum;
     }
     List<Future<GradientSum>> parts = new ArrayList<>();
     for (Shard s : shards.get(Role.TRAIN)) {
       parts.add(pool.submit(() -> params32 != null ? s.gradient(network32, params32, batching, epoch, batch)
-          : s.gradient(network, params, batching, epoch, batch)));
+          : s.gradient(network, params, batching, epoch, batch, dropout)));
     }
     for (Future<GradientSum> part : parts) {
       try {

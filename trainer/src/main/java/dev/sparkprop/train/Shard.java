@@ -4,6 +4,7 @@ import dev.sparkprop.datasets.FeatureScaler;
 import dev.sparkprop.datasets.Permutation;
 import dev.sparkprop.datasets.Seeds;
 import dev.sparkprop.nn.Architecture;
+import dev.sparkprop.nn.Dropout;
 import dev.sparkprop.nn.Network;
 import dev.sparkprop.nn.Network32;
 import dev.sparkprop.nn.Workspace;
@@ -107,6 +108,16 @@ public final class Shard implements Serializable {
    * of {@code epoch}.
    */
   public GradientSum gradient(Network network, double[] params, Batching batching, int epoch, int batch) {
+    return gradient(network, params, batching, epoch, batch, null);
+  }
+
+  /**
+   * As {@link #gradient(Network, double[], Batching, int, int)}, with inverted dropout on the
+   * hidden layers (null or rate 0: none). Each example's masks follow from its role index, so
+   * they do not depend on which shard holds it or where it falls in a chunk.
+   */
+  public GradientSum gradient(Network network, double[] params, Batching batching, int epoch, int batch,
+      Dropout dropout) {
     EpochOrder o = order(batching, epoch);
     int from = o.start[batch];
     int to = o.start[batch + 1];
@@ -121,7 +132,7 @@ public final class Shard implements Serializable {
     for (int at = from; at < to; at += CHUNK) {
       int m = Math.min(CHUNK, to - at);
       gather(o.order, at, m, b);
-      loss += network.gradient(params, b.x, 0, b.y, 0, m, gradient, ws);
+      loss += network.gradient(params, b.x, 0, b.y, 0, m, gradient, ws, dropout, b.ids, 0);
     }
     return new GradientSum(gradient, loss, to - from, System.nanoTime() - start);
   }
@@ -193,6 +204,7 @@ public final class Shard implements Serializable {
       int i = order[at + j];
       copyExample(i, b.x, j * features);
       b.y[j] = y[i];
+      b.ids[j] = index[i];
     }
   }
 
@@ -311,6 +323,8 @@ public final class Shard implements Serializable {
     final Architecture architecture;
     final int features;
     final double[] y;
+    /** The gathered examples' role indices, which decide their dropout masks. */
+    final long[] ids;
     private Workspace workspace;
     private Workspace32 workspace32;
     double[] x;
@@ -320,6 +334,7 @@ public final class Shard implements Serializable {
       this.architecture = architecture;
       this.features = features;
       this.y = new double[CHUNK];
+      this.ids = new long[CHUNK];
     }
 
     Workspace workspace() {

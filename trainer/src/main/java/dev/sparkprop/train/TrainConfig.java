@@ -13,13 +13,21 @@ import dev.sparkprop.optim.Schedule;
  * @param schedule the learning rate's factor per optimizer step (warm-up included)
  * @param clipNorm the largest global norm a mean gradient may have before it is scaled down;
  *     0 for no clipping
+ * @param dropout the inverted-dropout rate on the hidden layers during training, in [0, 1);
+ *     0 for none
  */
 public record TrainConfig(Optimizer optimizer, int batchSize, int epochs, long seed, double l1, double l2,
-    Schedule schedule, double clipNorm) {
+    Schedule schedule, double clipNorm, double dropout) {
 
-  /** Plain training: no L1, a constant learning rate, no clipping. */
+  /** Plain training: no L1, a constant learning rate, no clipping, no dropout. */
   public TrainConfig(Optimizer optimizer, int batchSize, int epochs, long seed, double l2) {
-    this(optimizer, batchSize, epochs, seed, 0.0, l2, Schedule.CONSTANT, 0.0);
+    this(optimizer, batchSize, epochs, seed, 0.0, l2, Schedule.CONSTANT, 0.0, 0.0);
+  }
+
+  /** Without dropout. */
+  public TrainConfig(Optimizer optimizer, int batchSize, int epochs, long seed, double l1, double l2,
+      Schedule schedule, double clipNorm) {
+    this(optimizer, batchSize, epochs, seed, l1, l2, schedule, clipNorm, 0.0);
   }
 
   public TrainConfig {
@@ -38,6 +46,9 @@ public record TrainConfig(Optimizer optimizer, int batchSize, int epochs, long s
     checkNonNegative("L1 penalty", l1);
     checkNonNegative("L2 penalty", l2);
     checkNonNegative("gradient clipping norm", clipNorm);
+    if (!(dropout >= 0.0 && dropout < 1.0)) {
+      throw new IllegalArgumentException("dropout rate must be in [0, 1), not " + dropout);
+    }
   }
 
   private static void checkNonNegative(String what, double value) {

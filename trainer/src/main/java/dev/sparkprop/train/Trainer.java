@@ -1,6 +1,7 @@
 package dev.sparkprop.train;
 
 import dev.sparkprop.datasets.Split.Role;
+import dev.sparkprop.nn.Dropout;
 import dev.sparkprop.nn.Initializer;
 import dev.sparkprop.nn.Network;
 import dev.sparkprop.nn.ParameterLayout;
@@ -66,9 +67,12 @@ public final class Trainer {
       double lossSum = 0.0;
       long seen = 0;
       long computeNanos = 0;
+      // Without dropout the engine is asked exactly as before, so any engine serves.
+      Dropout dropout = config.dropout() > 0.0 ? new Dropout(config.dropout(), config.seed(), epoch) : null;
       for (int batch = 0; batch < plan.iterationsPerEpoch(); batch++) {
         learningRate = baseRate * config.schedule().factor(state.steps());
-        GradientSum sum = engine.gradient(params, batching, epoch, batch);
+        GradientSum sum = dropout == null ? engine.gradient(params, batching, epoch, batch)
+            : engine.gradient(params, batching, epoch, batch, dropout);
         computeNanos += sum.computeNanos();
         if (sum.count() != plan.batchExamples(batch)) {
           throw new IllegalStateException("batch " + batch + " of epoch " + (epoch + 1) + " summed "

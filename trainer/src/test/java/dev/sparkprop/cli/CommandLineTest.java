@@ -139,5 +139,30 @@ class CommandLineTest {
     Cli.Result unknown = Cli.run(dir, "train", "--epochz", "3");
     assertEquals(2, unknown.status(), unknown::toString);
     assertTrue(unknown.err().contains("--epochz"), unknown::toString);
+
+    Cli.Result dropout = Cli.run(dir, "train", "--dropout", "1");
+    assertEquals(2, dropout.status(), dropout::toString);
+    assertTrue(dropout.err().contains("--dropout must be in [0, 1), not 1.0"), dropout::toString);
+
+    Cli.Result float32 = Cli.run(dir, "train", "--dropout", "0.2", "--precision", "float32");
+    assertEquals(2, float32.status(), float32::toString);
+    assertTrue(float32.err().contains("--dropout is implemented for --precision float64 only"), float32::toString);
+
+    Cli.Result lbfgs = Cli.run(dir, "train", "--dropout", "0.2", "--optimizer", "lbfgs");
+    assertEquals(2, lbfgs.status(), lbfgs::toString);
+    assertTrue(lbfgs.err().contains("--dropout does not apply to --optimizer lbfgs"), lbfgs::toString);
+  }
+
+  @Test
+  @DisplayName("train --dropout learns digits and records the rate in the model")
+  void dropout() throws Exception {
+    Cli.Result train = Cli.run(dir, "train", "--data", "digits", "--epochs", "4", "--dropout", "0.2",
+        "--out", "model", "--master", "local[2]");
+    assertEquals(0, train.status(), train::toString);
+    assertTrue(train.out().contains(", dropout 0.200000"), train::toString);
+    JsonNode header = JSON.readTree(dir.resolve("model/model.json").toFile());
+    assertEquals(0.2, header.at("/training/dropout").asDouble(), 0.0);
+    double accuracy = header.at("/metrics/test.accuracy").asDouble();
+    assertTrue(accuracy > 0.8, "accuracy after 4 epochs with dropout: " + accuracy);
   }
 }
