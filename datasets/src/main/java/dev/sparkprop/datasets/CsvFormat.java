@@ -1,15 +1,10 @@
 package dev.sparkprop.datasets;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Delimited text with one example per line: numeric fields, one of which is the label.
@@ -211,27 +206,9 @@ public final class CsvFormat implements Serializable {
    * @throws UncheckedIOException when reading fails for another reason
    */
   public static DenseDataset read(InputStream in, String source, CsvFormat format) {
-    boolean gzip = false;
-    try {
-      BufferedInputStream buffered = Inputs.buffered(in);
-      gzip = Inputs.startsWithGzipMagic(buffered);
-      if (!gzip && source.toLowerCase(Locale.ROOT).endsWith(".gz")) {
-        // Most often a failed download saved under the archive's name: say so, rather
-        // than report its first line as a malformed row.
-        throw new DataFormatException(source, 0,
-            "not a readable gzip file: it does not start with the gzip magic bytes 1f 8b");
-      }
-      InputStream data = gzip ? new GZIPInputStream(buffered, Inputs.BUFFER_SIZE) : buffered;
-      BufferedReader reader = new BufferedReader(
-          new InputStreamReader(data, StandardCharsets.UTF_8), Inputs.BUFFER_SIZE);
-      return format.readLines(reader, source);
-    } catch (IOException e) {
-      if (gzip) {
-        throw new DataFormatException(source, 0, Inputs.gzipProblem(e), e);
-      }
-      throw new UncheckedIOException("reading " + source, e);
-    }
+    return Inputs.readText(in, source, lines -> format.readLines(lines, source));
   }
+
 
   private DenseDataset readLines(BufferedReader reader, String source) throws IOException {
     long lineNumber = 0;

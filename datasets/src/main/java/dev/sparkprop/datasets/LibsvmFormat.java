@@ -1,16 +1,11 @@
 package dev.sparkprop.datasets;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The sparse LIBSVM / SVMlight text format.
@@ -127,26 +122,11 @@ public final class LibsvmFormat implements Serializable {
    * @throws UncheckedIOException when reading fails for another reason
    */
   public static DenseDataset read(InputStream in, String source, int features) {
-    boolean gzip = false;
-    try {
-      BufferedInputStream buffered = Inputs.buffered(in);
-      gzip = Inputs.startsWithGzipMagic(buffered);
-      if (!gzip && source.toLowerCase(Locale.ROOT).endsWith(".gz")) {
-        throw new DataFormatException(source, 0,
-            "not a readable gzip file: it does not start with the gzip magic bytes 1f 8b");
-      }
-      InputStream data = gzip ? new GZIPInputStream(buffered, Inputs.BUFFER_SIZE) : buffered;
-      BufferedReader reader = new BufferedReader(
-          new InputStreamReader(data, StandardCharsets.UTF_8), Inputs.BUFFER_SIZE);
-      return features > 0 ? readDense(reader, source, new LibsvmFormat(features))
-          : readInferringFeatures(reader, source);
-    } catch (IOException e) {
-      if (gzip) {
-        throw new DataFormatException(source, 0, Inputs.gzipProblem(e), e);
-      }
-      throw new UncheckedIOException("reading " + source, e);
-    }
+    return Inputs.readText(in, source, lines -> features > 0
+        ? readDense(lines, source, new LibsvmFormat(features))
+        : readInferringFeatures(lines, source));
   }
+
 
   private static DenseDataset readDense(BufferedReader reader, String source, LibsvmFormat format)
       throws IOException {
