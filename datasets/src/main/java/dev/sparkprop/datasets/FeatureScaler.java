@@ -105,6 +105,21 @@ public record FeatureScaler(double[] shift, double[] scale) implements Serializa
     return (x - shift[j]) * scale[j];
   }
 
+  /** The inverse of {@link #apply(int, double)}: a rescaled value of feature {@code j} in its original units. */
+  public double invert(int j, double scaled) {
+    return scaled / scale[j] + shift[j];
+  }
+
+  /** Whether this scaler changes nothing. */
+  public boolean isIdentity() {
+    for (int j = 0; j < shift.length; j++) {
+      if (shift[j] != 0.0 || scale[j] != 1.0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Equal when the shifts and scales are (the record default would compare array identity). */
   @Override
   public boolean equals(Object o) {

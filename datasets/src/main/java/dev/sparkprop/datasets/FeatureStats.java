@@ -44,18 +44,29 @@ public final class FeatureStats implements Serializable {
   /** Adds the example whose features are {@code x[offset .. offset + d)}. */
   public void add(float[] x, int offset) {
     count++;
-    double n = count;
     for (int j = 0; j < d; j++) {
-      double v = x[offset + j];
-      double delta = v - mean[j];
-      mean[j] += delta / n;
-      m2[j] += delta * (v - mean[j]);
-      if (v < min[j]) {
-        min[j] = v;
-      }
-      if (v > max[j]) {
-        max[j] = v;
-      }
+      accumulate(j, x[offset + j]);
+    }
+  }
+
+  /** As {@link #add(float[], int)}, for values held in double precision (regression targets). */
+  public void add(double[] x, int offset) {
+    count++;
+    for (int j = 0; j < d; j++) {
+      accumulate(j, x[offset + j]);
+    }
+  }
+
+  /** Welford's step for feature {@code j}; {@link #count} already includes the new example. */
+  private void accumulate(int j, double v) {
+    double delta = v - mean[j];
+    mean[j] += delta / count;
+    m2[j] += delta * (v - mean[j]);
+    if (v < min[j]) {
+      min[j] = v;
+    }
+    if (v > max[j]) {
+      max[j] = v;
     }
   }
 

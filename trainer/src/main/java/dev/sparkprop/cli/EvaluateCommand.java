@@ -69,7 +69,7 @@ final class EvaluateCommand implements Callable<Integer> {
     DataArgs.Resolved sources = dataArgs.resolve(dataArgs.data, 0L, sc.hadoopConfiguration());
     // A data set with an official test set (Fashion-MNIST) is evaluated on that.
     DataSource source = sources.test() != null ? sources.test() : sources.train();
-    return PreparedData.testOnly(sc, source, parts, model.scaler());
+    return PreparedData.testOnly(sc, source, parts, model.scaler(), model.targetScaler());
   }
 
   /** Rebuilds the training run's test set from what the model file recorded. */
@@ -82,15 +82,17 @@ final class EvaluateCommand implements Callable<Integer> {
     long seed = ((Number) t.get("seed")).longValue();
     DataArgs.Resolved sources = recorded.resolve(spec, seed, sc.hadoopConfiguration());
     if (t.get("testData") instanceof String testSpec) {
-      return PreparedData.testOnly(sc, recorded.resolve(testSpec, seed, sc.hadoopConfiguration()).train(), parts, model.scaler());
+      return PreparedData.testOnly(sc, recorded.resolve(testSpec, seed, sc.hadoopConfiguration()).train(), parts,
+          model.scaler(), model.targetScaler());
     }
     if (sources.test() != null) {
-      return PreparedData.testOnly(sc, sources.test(), parts, model.scaler());
+      return PreparedData.testOnly(sc, sources.test(), parts, model.scaler(), model.targetScaler());
     }
     double testFraction = ((Number) t.get("testFraction")).doubleValue();
     double validationFraction = ((Number) t.get("validationFraction")).doubleValue();
     return PreparedData.prepare(sc, sources.train(), null,
-        new PreparedData.Options(parts, seed, testFraction, validationFraction, model.scaling(), model.scaler()));
+        new PreparedData.Options(parts, seed, testFraction, validationFraction, model.scaling(), model.scaler(),
+            model.targetScaling(), model.targetScaler()));
   }
 
   static Map<String, Object> asJson(Evaluation e) {

@@ -97,7 +97,7 @@ final class PredictCommand implements Callable<Integer> {
               double p = outputs[at];
               line.append(p >= 0.5 ? 1 : 0).append(',').append(1.0 - p).append(',').append(p);
             }
-            case SQUARED_ERROR, HUBER -> line.append(outputs[at]);
+            case SQUARED_ERROR, HUBER -> line.append(model.targetValue(outputs[at]));
           }
           w.write(line.toString());
           w.newLine();

@@ -131,6 +131,12 @@ final class TrainCommand implements Callable<Integer> {
       description = "Feature scaling fitted on the training split: standardize, minmax or none (default: ${DEFAULT-VALUE}).")
   String scaling;
 
+  @Option(names = "--target-scaling", paramLabel = "NAME", defaultValue = "none",
+      description = {"Regression only: rescale the targets for training, fitted on the training split:"
+          + " standardize, minmax or none (default: ${DEFAULT-VALUE}).",
+          "RMSE, MAE and predictions are reported in the targets' own units; the loss is the training objective."})
+  String targetScaling;
+
   @Option(names = "--early-stopping", paramLabel = "PATIENCE", defaultValue = "0",
       description = "Stop after this many epochs without validation improvement and keep the best epoch (default: off).")
   int patience;
@@ -187,6 +193,10 @@ final class TrainCommand implements Callable<Integer> {
       opt = opt.withLearningRate(learningRate);
     }
     Scaling scale = Scaling.parse(scaling);
+    Scaling targetScale = Scaling.parse(targetScaling);
+    if (targetScale != Scaling.NONE && forcedLoss != null && forcedLoss.isClassification()) {
+      throw new UsageException("--target-scaling rescales regression targets; --loss " + forcedLoss.cliName() + " predicts classes");
+    }
     Precision arithmetic = Precision.parse(precision);
     fraction("--dropout", dropout);
     // Only the float64 mini-batch kernels drop units; refuse rather than train without it.
@@ -226,9 +236,13 @@ final class TrainCommand implements Callable<Integer> {
       PreparedData data = PreparedData.prepare(sc, sources.train(),
           testSources != null ? testSources.train() : sources.test(),
           validationSources != null ? validationSources.train() : null,
-          new PreparedData.Options(parts, seed, testFraction, validationFraction, scale, null));
+          new PreparedData.Options(parts, seed, testFraction, validationFraction, scale, null, targetScale, null));
 
       Task task = Task.of(data.labels(), forcedLoss, data.separateLabels());
+      if (targetScale != Scaling.NONE && task.loss().isClassification()) {
+        throw new UsageException("--target-scaling rescales regression targets, but " + sources.train().describe()
+            + " has class labels (" + task.describe() + "); pass --loss squared-error to treat them as numbers");
+      }
       Architecture architecture = Architecture.of(data.features(), widths, task.loss().outputsFor(task.classes()), act, task.loss());
       long trainCount = data.count(Role.TRAIN);
       int batch = batchSize != null ? batchSize : Defaults.batchSize(trainCount);
@@ -302,7 +316,8 @@ final class TrainCommand implements Callable<Integer> {
           last.validation().metrics().forEach((k, v) -> metrics.put("validation." + k, v));
         }
         test.metrics().forEach((k, v) -> metrics.put("test." + k, v));
-        Model model = new Model(architecture, result.parameters(), scale, data.scaler(), task.classes(), training, metrics);
+        Model model = new Model(architecture, result.parameters(), scale, data.scaler(), task.classes(), training, metrics,
+            targetScale, data.targetScaler());
         ModelFile.save(model, this.out, overwrite);
         console.println("model saved to " + this.out);
       }

@@ -15,11 +15,27 @@ import java.util.Map;
  * @param classes K for classification; 0 for regression
  * @param training the run's settings (data, optimizer, batch size, epochs, seed …), by name
  * @param metrics final metrics by name (e.g. {@code test.accuracy})
+ * @param targetScaling how regression targets were rescaled for training; NONE for classification
+ * @param targetScaler that rescaling, one column: the network predicts rescaled targets, and
+ *     {@link #targetValue} maps its output back to the target's units
  */
 public record Model(Architecture architecture, double[] parameters, Scaling scaling, FeatureScaler scaler,
-    int classes, Map<String, Object> training, Map<String, Double> metrics) {
+    int classes, Map<String, Object> training, Map<String, Double> metrics, Scaling targetScaling,
+    FeatureScaler targetScaler) {
+
+  /** A model whose targets were used as they are. */
+  public Model(Architecture architecture, double[] parameters, Scaling scaling, FeatureScaler scaler,
+      int classes, Map<String, Object> training, Map<String, Double> metrics) {
+    this(architecture, parameters, scaling, scaler, classes, training, metrics, Scaling.NONE, FeatureScaler.identity(1));
+  }
 
   public Model {
+    if (targetScaler.featureCount() != 1) {
+      throw new IllegalArgumentException("the target scaler has one column, not " + targetScaler.featureCount());
+    }
+    if (targetScaling != Scaling.NONE && architecture.loss().isClassification()) {
+      throw new IllegalArgumentException("class labels are not rescaled, but the target scaling is " + targetScaling);
+    }
     if (parameters.length != architecture.layout().size()) {
       throw new IllegalArgumentException("the architecture " + architecture.shape() + " has "
           + architecture.layout().size() + " parameters, not " + parameters.length);
@@ -31,5 +47,10 @@ public record Model(Architecture architecture, double[] parameters, Scaling scal
     // Insertion order is kept: it is the order the model file lists them in.
     training = Collections.unmodifiableMap(new LinkedHashMap<>(training));
     metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+  }
+
+  /** A regression output of the network in the target's own units. */
+  public double targetValue(double output) {
+    return targetScaler.invert(0, output);
   }
 }

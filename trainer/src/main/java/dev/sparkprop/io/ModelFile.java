@@ -71,6 +71,7 @@ import java.util.TreeSet;
  *   "parameters" : 2410,
  *   "classes" : 10,
  *   "scaling" : { "method" : "standardize", "shift" : [ … ], "scale" : [ … ] },
+ *   "targetScaling" : { "method" : "standardize", "shift" : [ 14.4 ], "scale" : [ 0.2 ] },
  *   "training" : { … },
  *   "metrics" : { "test.accuracy" : 0.97 },
  *   "weights" : { "file" : "weights.bin", "encoding" : "float64-little-endian", "count" : 2410, "sha256" : "…" }
@@ -78,7 +79,10 @@ import java.util.TreeSet;
  *   Doubles are written in a form that parses back to the same double. Non-finite values (a NaN
  *   metric, say) are written as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
  *   {@code created} is for people; nothing reads it. {@code training} and {@code metrics} may be
- *   absent (read as empty).
+ *   absent (read as empty). {@code targetScaling} is there only for a regression network trained
+ *   on rescaled targets, whose output must be mapped back; such a model is written as version 2,
+ *   so that a sparkprop that knows only version 1 refuses it instead of ignoring the field and
+ *   predicting in the wrong units. Every other model is still written as version 1.
  *   <li>{@code weights.bin}: the parameter vector ({@link dev.sparkprop.nn.ParameterLayout}) as
  *   little-endian IEEE-754 doubles, nothing else, so that its size is 8 × {@code parameters} and
  *   other tools can map it directly.
@@ -98,8 +102,8 @@ public final class ModelFile {
   public static final String WEIGHTS = "weights.bin";
   /** The value of the header's {@code format} field. */
   public static final String FORMAT = "sparkprop-model";
-  /** The format version this class writes, and the newest it reads. */
-  public static final int VERSION = 1;
+  /** The newest format version this class reads and writes. */
+  public static final int VERSION = 2;
   /** The value of {@code weights.encoding}. */
   public static final String ENCODING = "float64-little-endian";
 
@@ -267,7 +271,7 @@ public final class ModelFile {
     Architecture architecture = model.architecture();
     ObjectNode root = NODES.objectNode();
     root.put("format", FORMAT);
-    root.put("version", VERSION);
+    root.put("version", model.targetScaling() == Scaling.NONE ? 1 : VERSION);
     root.put("created", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
 
     ObjectNode arch = root.putObject("architecture");
@@ -285,6 +289,12 @@ public final class ModelFile {
     scaling.put("method", model.scaling().name().toLowerCase(Locale.ROOT));
     scaling.set("shift", toJson(model.scaler().shift()));
     scaling.set("scale", toJson(model.scaler().scale()));
+    if (model.targetScaling() != Scaling.NONE) {
+      ObjectNode target = root.putObject("targetScaling");
+      target.put("method", model.targetScaling().name().toLowerCase(Locale.ROOT));
+      target.set("shift", toJson(model.targetScaler().shift()));
+      target.set("scale", toJson(model.targetScaler().scale()));
+    }
 
     ObjectNode training = root.putObject("training");
     model.training().forEach((key, value) -> training.set(key, toJson(value)));
@@ -385,13 +395,13 @@ public final class ModelFile {
     Path weightsFile = dir.resolve(header.weightsFile());
     double[] parameters = readWeights(weightsFile, header.parameters(), header.sha256());
     return new Model(header.architecture(), parameters, header.scaling(), header.scaler(),
-        header.classes(), header.training(), header.metrics());
+        header.classes(), header.training(), header.metrics(), header.targetScaling(), header.targetScaler());
   }
 
   /** Everything in model.json that {@link #load} uses, checked for consistency. */
   private record Header(Architecture architecture, int parameters, int classes, Scaling scaling,
-      FeatureScaler scaler, Map<String, Object> training, Map<String, Double> metrics,
-      String weightsFile, byte[] sha256) {}
+      FeatureScaler scaler, Scaling targetScaling, FeatureScaler targetScaler, Map<String, Object> training,
+      Map<String, Double> metrics, String weightsFile, byte[] sha256) {}
 
   /** Reads the header tree, failing with a message that names the header file and the field. */
   private static final class HeaderReader {
@@ -457,19 +467,26 @@ public final class ModelFile {
       }
 
       JsonNode scalingNode = object(root, "scaling", "scaling");
-      Scaling scaling;
-      try {
-        scaling = Scaling.parse(text(scalingNode, "method", "scaling.method"));
-      } catch (IllegalArgumentException e) {
-        throw fail("\"scaling.method\": " + e.getMessage());
-      }
-      double[] shift = doubles(scalingNode, "shift", "scaling.shift", architecture.inputs());
-      double[] scale = doubles(scalingNode, "scale", "scaling.scale", architecture.inputs());
-      FeatureScaler scaler;
-      try {
-        scaler = new FeatureScaler(shift, scale);
-      } catch (IllegalArgumentException e) {
-        throw fail("\"scaling\": " + e.getMessage());
+      Scaling scaling = scalingMethod(scalingNode, "scaling");
+      FeatureScaler scaler = scaler(scalingNode, "scaling", architecture.inputs());
+      Scaling targetScaling = Scaling.NONE;
+      FeatureScaler targetScaler = FeatureScaler.identity(1);
+      JsonNode targetNode = root.get("targetScaling");
+      if (targetNode != null) {
+        if (version < 2) {
+          throw fail("\"targetScaling\" needs format version 2, but the header says " + version);
+        }
+        if (!targetNode.isObject()) {
+          throw fail("\"targetScaling\" must be an object");
+        }
+        if (architecture.loss().isClassification()) {
+          throw fail("\"targetScaling\" is given, but a " + architecture.loss().cliName() + " network predicts classes");
+        }
+        targetScaling = scalingMethod(targetNode, "targetScaling");
+        targetScaler = scaler(targetNode, "targetScaling", 1);
+        if (targetScaler.scale()[0] == 0.0) {
+          throw fail("\"targetScaling.scale\" is 0, which cannot be inverted");
+        }
       }
 
       Map<String, Object> training = new LinkedHashMap<>();
@@ -507,8 +524,26 @@ public final class ModelFile {
       if (digest == null || digest.length != 32) {
         throw fail("\"weights.sha256\" must be 64 hexadecimal digits, not \"" + sha256 + "\"");
       }
-      return new Header(architecture, layoutSize, (int) classes, scaling, scaler,
+      return new Header(architecture, layoutSize, (int) classes, scaling, scaler, targetScaling, targetScaler,
           training, metrics, weightsFile, digest);
+    }
+
+    private Scaling scalingMethod(JsonNode node, String label) {
+      try {
+        return Scaling.parse(text(node, "method", label + ".method"));
+      } catch (IllegalArgumentException e) {
+        throw fail("\"" + label + ".method\": " + e.getMessage());
+      }
+    }
+
+    private FeatureScaler scaler(JsonNode node, String label, int columns) {
+      double[] shift = doubles(node, "shift", label + ".shift", columns);
+      double[] scale = doubles(node, "scale", label + ".scale", columns);
+      try {
+        return new FeatureScaler(shift, scale);
+      } catch (IllegalArgumentException e) {
+        throw fail("\"" + label + "\": " + e.getMessage());
+      }
     }
 
     private JsonNode required(JsonNode parent, String key, String label) {

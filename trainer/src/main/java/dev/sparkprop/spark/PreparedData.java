@@ -30,16 +30,18 @@ public final class PreparedData {
   private final LabelStats labels;
   private final List<LabelStats> separateLabels;
   private final FeatureScaler scaler;
+  private final FeatureScaler targetScaler;
   private final long cachedBytes;
 
   private PreparedData(List<JavaRDD<ShardSet>> byRole, long[] counts, int features, LabelStats labels,
-      List<LabelStats> separateLabels, FeatureScaler scaler) {
+      List<LabelStats> separateLabels, FeatureScaler scaler, FeatureScaler targetScaler) {
     this.byRole = List.copyOf(byRole);
     this.counts = counts.clone();
     this.features = features;
     this.labels = labels;
     this.separateLabels = List.copyOf(separateLabels);
     this.scaler = scaler;
+    this.targetScaler = targetScaler;
     long bytes = 0;
     for (JavaRDD<ShardSet> rdd : distinct()) {
       bytes += rdd.map(ShardSet::bytes).reduce(Long::sum);
@@ -51,13 +53,24 @@ public final class PreparedData {
    * What to hold out and how to scale.
    *
    * @param fixedScaler a model's scaler to apply instead of fitting one (for evaluation), or null
+   * @param targetScaling how to rescale regression targets for training (NONE for classification)
+   * @param fixedTargetScaler a model's target scaler to apply instead of fitting one, or null
    */
   public record Options(int partitions, long seed, double testFraction, double validationFraction, Scaling scaling,
-      FeatureScaler fixedScaler) {
+      FeatureScaler fixedScaler, Scaling targetScaling, FeatureScaler fixedTargetScaler) {
     public Options {
       if (partitions <= 0) {
         throw new IllegalArgumentException("partitions must be positive, not " + partitions);
       }
+      if (fixedTargetScaler != null && fixedTargetScaler.featureCount() != 1) {
+        throw new IllegalArgumentException("a target scaler has one column, not " + fixedTargetScaler.featureCount());
+      }
+    }
+
+    /** Targets as they are. */
+    public Options(int partitions, long seed, double testFraction, double validationFraction, Scaling scaling,
+        FeatureScaler fixedScaler) {
+      this(partitions, seed, testFraction, validationFraction, scaling, fixedScaler, Scaling.NONE, null);
     }
   }
 
@@ -91,8 +104,11 @@ public final class PreparedData {
       if (scaler.shift().length != d) {
         throw new DataFormatException(name, 0, "has " + d + " features; the model expects " + scaler.shift().length);
       }
+      FeatureScaler targetScaler = options.fixedTargetScaler() != null ? options.fixedTargetScaler()
+          : options.targetScaling() == Scaling.NONE ? FeatureScaler.identity(1)
+          : FeatureScaler.fit(options.targetScaling(), raw.map(s -> trainingTargetStats(s, split)).treeReduce(FeatureStats::merge));
 
-      JavaRDD<ShardSet> trainSets = raw.map(s -> ShardSet.of(s, split, scaler))
+      JavaRDD<ShardSet> trainSets = raw.map(s -> ShardSet.of(s, split, scaler, targetScaler))
           .persist(StorageLevel.MEMORY_ONLY())
           .setName("sparkprop shards of " + name);
       trainSets.count();
@@ -102,33 +118,34 @@ public final class PreparedData {
       for (Role role : new Role[] {Role.VALIDATION, Role.TEST}) {
         DataSource other = role == Role.TEST ? testSource : validationSource;
         if (other != null) {
-          Separate set = readSeparate(sc, other, role, options.partitions(), scaler);
+          Separate set = readSeparate(sc, other, role, options.partitions(), scaler, targetScaler);
           byRole.set(role.ordinal(), set.shards());
           counts[role.ordinal()] = set.labels().count();
           separate.add(set.labels());
         }
       }
-      return new PreparedData(byRole, counts, d, labels, separate, scaler);
+      return new PreparedData(byRole, counts, d, labels, separate, scaler, targetScaler);
     } finally {
       raw.unpersist(false);
     }
   }
 
   /**
-   * Every example of {@code source} as test data, scaled by {@code scaler}: the data a saved
-   * model is evaluated on.
+   * Every example of {@code source} as test data, scaled by {@code scaler} and its targets by
+   * {@code targetScaler}: the data a saved model is evaluated on.
    */
-  public static PreparedData testOnly(JavaSparkContext sc, DataSource source, int partitions, FeatureScaler scaler) {
-    Separate t = readSeparate(sc, source, Role.TEST, partitions, scaler);
+  public static PreparedData testOnly(JavaSparkContext sc, DataSource source, int partitions, FeatureScaler scaler,
+      FeatureScaler targetScaler) {
+    Separate t = readSeparate(sc, source, Role.TEST, partitions, scaler, targetScaler);
     return new PreparedData(List.of(t.shards(), t.shards(), t.shards()), new long[] {0, 0, t.labels().count()},
-        scaler.shift().length, t.labels(), List.of(t.labels()), scaler);
+        scaler.shift().length, t.labels(), List.of(t.labels()), scaler, targetScaler);
   }
 
   private record Separate(JavaRDD<ShardSet> shards, LabelStats labels) {}
 
   /** A whole source in one role, scaled with the training data's scaler. */
   private static Separate readSeparate(JavaSparkContext sc, DataSource source, Role role, int partitions,
-      FeatureScaler scaler) {
+      FeatureScaler scaler, FeatureScaler targetScaler) {
     JavaRDD<Shard> raw = SourceReader.read(sc, source, partitions).persist(StorageLevel.MEMORY_ONLY());
     try {
       String name = source.describe();
@@ -142,7 +159,7 @@ public final class PreparedData {
         throw new DataFormatException(name, 0, "has " + d + " features; the training data has " + scaler.shift().length);
       }
       Split all = role == Role.TEST ? new Split(0L, n, n, 0) : new Split(0L, n, 0, n);
-      JavaRDD<ShardSet> shards = raw.map(s -> ShardSet.of(s, all, scaler)).persist(StorageLevel.MEMORY_ONLY())
+      JavaRDD<ShardSet> shards = raw.map(s -> ShardSet.of(s, all, scaler, targetScaler)).persist(StorageLevel.MEMORY_ONLY())
           .setName("sparkprop " + role.name().toLowerCase(Locale.ROOT) + " shards of " + name);
       shards.count();
       return new Separate(shards, labels);
@@ -165,6 +182,17 @@ public final class PreparedData {
     for (int i = 0; i < s.size(); i++) {
       if (split.roleOf(index[i]) == Role.TRAIN) {
         stats.add(s.x(), i * s.features());
+      }
+    }
+    return stats;
+  }
+
+  private static FeatureStats trainingTargetStats(Shard s, Split split) {
+    FeatureStats stats = new FeatureStats(1);
+    long[] index = s.index();
+    for (int i = 0; i < s.size(); i++) {
+      if (split.roleOf(index[i]) == Role.TRAIN) {
+        stats.add(s.y(), i);
       }
     }
     return stats;
@@ -203,6 +231,11 @@ public final class PreparedData {
 
   public FeatureScaler scaler() {
     return scaler;
+  }
+
+  /** The one-column rescaling of the targets (the identity unless regression targets were standardized). */
+  public FeatureScaler targetScaler() {
+    return targetScaler;
   }
 
   public int partitions() {

@@ -102,7 +102,8 @@ public final class SparkEngine implements Engine {
     try {
       return data.rddFor(role)
           .map(new EvaluationTask(architecture, classes, broadcast, role))
-          .treeReduce(MergeEvaluations.INSTANCE, depth);
+          .treeReduce(MergeEvaluations.INSTANCE, depth)
+          .inTargetUnits(data.targetScaler());
     } finally {
       broadcast.destroy();
     }

@@ -1,5 +1,6 @@
 package dev.sparkprop.train;
 
+import dev.sparkprop.datasets.FeatureScaler;
 import dev.sparkprop.nn.Loss;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
@@ -36,6 +37,12 @@ public final class Evaluation implements Serializable {
    */
   private final long[] positives;
   private final long[] negatives;
+  /**
+   * The size of one target unit the network was trained in, in the target's own units: the
+   * training targets' standard deviation when they were standardized, else 1. The error sums
+   * are kept in training units; the regression metrics are reported multiplied back.
+   */
+  private double targetUnit = 1.0;
 
   public Evaluation(Loss loss, int classes) {
     this.loss = loss;
@@ -83,7 +90,7 @@ public final class Evaluation implements Serializable {
   }
 
   public Evaluation merge(Evaluation other) {
-    if (other.loss != loss || other.classes != classes) {
+    if (other.loss != loss || other.classes != classes || other.targetUnit != targetUnit) {
       throw new IllegalArgumentException("cannot merge evaluations of different tasks");
     }
     count += other.count;
@@ -108,6 +115,18 @@ public final class Evaluation implements Serializable {
 
   public long count() {
     return count;
+  }
+
+  /**
+   * Reports MSE, RMSE and MAE in the targets' own units, for sums taken on targets rescaled by
+   * {@code targetScaler} (one column). R² needs nothing: it is a ratio of two sums of squares
+   * that scale alike. The loss stays the training objective, in training units.
+   *
+   * @return this
+   */
+  public Evaluation inTargetUnits(FeatureScaler targetScaler) {
+    targetUnit = 1.0 / targetScaler.scale()[0];
+    return this;
   }
 
   public boolean isClassification() {
@@ -253,7 +272,7 @@ public final class Evaluation implements Serializable {
   }
 
   public double mse() {
-    return squaredError / count;
+    return squaredError / count * targetUnit * targetUnit;
   }
 
   public double rmse() {
@@ -261,7 +280,7 @@ public final class Evaluation implements Serializable {
   }
 
   public double mae() {
-    return absoluteError / count;
+    return absoluteError / count * targetUnit;
   }
 
   /** R² = 1 − SSE / SST, with SST the sum of squares about the targets' mean. */

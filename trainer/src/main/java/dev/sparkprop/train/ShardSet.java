@@ -62,6 +62,15 @@ public final class ShardSet implements Serializable {
    * applies {@code scaler} to the features.
    */
   public static ShardSet of(Shard raw, Split split, FeatureScaler scaler) {
+    return of(raw, split, scaler, FeatureScaler.identity(1));
+  }
+
+  /**
+   * As {@link #of(Shard, Split, FeatureScaler)}, and rescales every target by the one-column
+   * {@code targetScaler}: a regression network then trains, and is evaluated, on standardized
+   * targets, and {@link Evaluation#inTargetUnits} turns its errors back into the target's units.
+   */
+  public static ShardSet of(Shard raw, Split split, FeatureScaler scaler, FeatureScaler targetScaler) {
     int d = raw.features();
     int n = raw.size();
     Role[] roles = Role.values();
@@ -98,7 +107,7 @@ public final class ShardSet implements Serializable {
         System.arraycopy(raw.x(), i * d, x[r], j * d, d);
         scaler.apply(x[r], j * d, d);
       }
-      y[r][j] = raw.y()[i];
+      y[r][j] = targetScaler.apply(0, raw.y()[i]);
       index[r][j] = split.indexInRole(raw.index()[i]);
     }
     Shard[] shards = new Shard[roles.length];

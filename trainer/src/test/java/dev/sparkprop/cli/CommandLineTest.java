@@ -77,6 +77,51 @@ class CommandLineTest {
   }
 
   @Test
+  @DisplayName("--target-scaling standardize trains on targets in the thousands; RMSE and predictions come back in their units")
+  void standardizedTargets() throws Exception {
+    // Targets around 5,600 with a spread of about 900: far from the unit scale the initial
+    // weights and Adam's default step assume.
+    Random random = new Random(3);
+    StringBuilder csv = new StringBuilder("x1,x2,y\n");
+    double[] truth = new double[400];
+    for (int i = 0; i < truth.length; i++) {
+      double a = random.nextDouble();
+      double b = random.nextDouble();
+      truth[i] = 5000 + 800 * (3 * a - 2 * b + a * b);
+      csv.append(String.format(Locale.ROOT, "%.5f,%.5f,%.5f%n", a, b, truth[i]));
+    }
+    Files.writeString(dir.resolve("large.csv"), csv);
+    Cli.Result train = Cli.run(dir, "train", "--data", "large.csv", "--header", "--epochs", "30",
+        "--target-scaling", "standardize", "--out", "model", "--master", "local[2]");
+    assertEquals(0, train.status(), train::toString);
+    JsonNode header = JSON.readTree(dir.resolve("model/model.json").toFile());
+    double rmse = header.at("/metrics/test.rmse").asDouble();
+    assertTrue(header.at("/metrics/test.r2").asDouble() > 0.99, train::toString);
+    assertTrue(rmse > 1 && rmse < 100, "RMSE in the targets' units, against a spread of about 900: " + rmse);
+
+    Cli.Result evaluate = Cli.run(dir, "evaluate", "--model", "model", "--json", "--master", "local[2]");
+    assertEquals(0, evaluate.status(), evaluate::toString);
+    JsonNode metrics = JSON.readTree(evaluate.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+    assertEquals(rmse, metrics.get("rmse").asDouble(), 1e-9 * rmse, "the same held-out examples, the same units");
+
+    Cli.Result predict = Cli.run(dir, "predict", "--model", "model", "--data", "large.csv", "--header",
+        "--out", "predictions.csv");
+    assertEquals(0, predict.status(), predict::toString);
+    List<String> rows = Files.readAllLines(dir.resolve("predictions.csv"));
+    assertEquals(1 + truth.length, rows.size());
+    double worst = 0;
+    for (int i = 0; i < truth.length; i++) {
+      double predicted = Double.parseDouble(rows.get(1 + i).split(",")[1]);
+      worst = Math.max(worst, Math.abs(predicted - truth[i]));
+    }
+    assertTrue(worst < 200, "predictions in the targets' units; worst error " + worst);
+
+    Cli.Result classes = Cli.run(dir, "train", "--loss", "softmax-cross-entropy", "--target-scaling", "standardize");
+    assertEquals(2, classes.status(), classes::toString);
+    assertTrue(classes.err().contains("--target-scaling rescales regression targets"), classes::toString);
+  }
+
+  @Test
   @DisplayName("Friedman #1 trains as regression from the generator's real-valued labels, to R² above 0.9")
   void friedmanRegression() throws Exception {
     Cli.Result r = Cli.run(dir, "train", "--data", "friedman1", "--hidden", "16", "--activation", "tanh",

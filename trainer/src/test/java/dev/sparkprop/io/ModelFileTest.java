@@ -2,6 +2,7 @@ package dev.sparkprop.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,6 +104,82 @@ class ModelFileTest {
     assertEquals(List.copyOf(model.training().keySet()), List.copyOf(loaded.training().keySet()),
         "the training settings keep their order");
     assertEquals(model.metrics(), loaded.metrics(), "including a NaN metric");
+  }
+
+  @Test
+  @DisplayName("a regression model trained on standardized targets keeps its target scaler, as format version 2")
+  void targetScalingRoundTrip() throws IOException {
+    Model model = regressionModel();
+    Path dir = tmp.resolve("model");
+    ModelFile.save(model, dir, false);
+    assertEquals(2, JSON.readTree(dir.resolve("model.json").toFile()).get("version").asInt(),
+        "a sparkprop that knows only version 1 must refuse it rather than predict in training units");
+
+    Model loaded = ModelFile.load(dir);
+    assertEquals(Scaling.STANDARDIZE, loaded.targetScaling());
+    assertEquals(model.targetScaler(), loaded.targetScaler());
+    // y = 0.25 · 8 + 14.5: the output in standardized units, mapped back to the target's.
+    assertEquals(16.5, loaded.targetValue(0.25), 0.0);
+  }
+
+  @Test
+  @DisplayName("a model without target scaling is still written as format version 1, without the field")
+  void noTargetScalingStaysVersion1() throws IOException {
+    Path dir = saved();
+    JsonNode header = JSON.readTree(dir.resolve("model.json").toFile());
+    assertEquals(1, header.get("version").asInt());
+    assertFalse(header.has("targetScaling"));
+    Model loaded = ModelFile.load(dir);
+    assertEquals(Scaling.NONE, loaded.targetScaling());
+    assertEquals(0.25, loaded.targetValue(0.25), 0.0);
+  }
+
+  static Stream<Arguments> badTargetScaling() {
+    return Stream.of(
+        Arguments.of("claimed by a version-1 header", (Consumer<ObjectNode>) h -> h.put("version", 1),
+            "\"targetScaling\" needs format version 2, but the header says 1"),
+        Arguments.of("with two columns", (Consumer<ObjectNode>) h -> ((ArrayNode) h.at("/targetScaling/shift")).add(1.0),
+            "\"targetScaling.shift\" has 2 values"),
+        Arguments.of("with a scale of zero", (Consumer<ObjectNode>) h -> ((ArrayNode) h.at("/targetScaling/scale")).set(0, 0.0),
+            "\"targetScaling.scale\" is 0, which cannot be inverted"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badTargetScaling")
+  @DisplayName("a bad target scaling is rejected, naming model.json and the problem")
+  void badTargetScalingIsRejected(String what, Consumer<ObjectNode> edit, String expected) throws IOException {
+    Path dir = tmp.resolve("model");
+    ModelFile.save(regressionModel(), dir, false);
+    editHeader(dir, edit);
+
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.load(dir));
+    assertTrue(e.getMessage().startsWith(dir.resolve("model.json") + ": "), e.getMessage());
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  @Test
+  @DisplayName("a classifier's header that carries a target scaling is rejected")
+  void targetScalingOnAClassifierIsRejected() throws IOException {
+    Path dir = saved();
+    editHeader(dir, h -> {
+      h.put("version", 2);
+      ObjectNode target = h.putObject("targetScaling");
+      target.put("method", "standardize");
+      target.putArray("shift").add(1.0);
+      target.putArray("scale").add(2.0);
+    });
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.load(dir));
+    assertTrue(e.getMessage().contains("\"targetScaling\" is given, but a softmax-cross-entropy network predicts classes"),
+        e.getMessage());
+  }
+
+  /** A 5-4-1 squared-error network whose targets had mean 14.5 and standard deviation 8. */
+  private static Model regressionModel() {
+    Architecture architecture = new Architecture(new int[] {5, 4, 1}, Activation.TANH, Loss.SQUARED_ERROR);
+    double[] params = new double[architecture.layout().size()];
+    Arrays.fill(params, 0.125);
+    return new Model(architecture, params, Scaling.NONE, FeatureScaler.identity(5), 0, Map.of(), Map.of(),
+        Scaling.STANDARDIZE, new FeatureScaler(new double[] {14.5}, new double[] {1.0 / 8}));
   }
 
   @Test
@@ -247,8 +324,8 @@ class ModelFileTest {
   static Stream<Arguments> badHeaders() {
     List<Arguments> cases = new ArrayList<>();
     cases.add(bad("a newer format version",
-        h -> h.put("version", 2),
-        "format version 2 is newer than this sparkprop understands (1)"));
+        h -> h.put("version", 3),
+        "format version 3 is newer than this sparkprop understands (2)"));
     cases.add(bad("another format",
         h -> h.put("format", "onnx"),
         "not a sparkprop model header (\"format\" is \"onnx\", expected \"sparkprop-model\")"));

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkprop.datasets.FeatureScaler;
+import dev.sparkprop.datasets.FeatureStats;
+import dev.sparkprop.datasets.Scaling;
 import dev.sparkprop.nn.Loss;
 import java.util.List;
 import java.util.Map;
@@ -217,6 +220,41 @@ class EvaluationTest {
     assertThrows(IllegalStateException.class, huber::logLoss);
     assertThrows(IllegalStateException.class, huber::auc);
     assertThrows(IllegalStateException.class, () -> huber.f1(0));
+  }
+
+  @Test
+  @DisplayName("errors summed on standardized targets, reported in target units, equal errors summed in target units")
+  void standardizedTargetsReportInTargetUnits() {
+    SplittableRandom random = new SplittableRandom(29);
+    int n = 500;
+    double[] target = new double[n];
+    double[] predicted = new double[n];
+    FeatureStats stats = new FeatureStats(1);
+    for (int j = 0; j < n; j++) {
+      target[j] = random.nextDouble(200.0, 900.0);
+      predicted[j] = target[j] + random.nextDouble(-40.0, 40.0);
+      stats.add(target, j);
+    }
+    FeatureScaler scaler = FeatureScaler.fit(Scaling.STANDARDIZE, stats);
+    double[] scaledTarget = new double[n];
+    double[] scaledPrediction = new double[n];
+    for (int j = 0; j < n; j++) {
+      scaledTarget[j] = scaler.apply(0, target[j]);
+      scaledPrediction[j] = scaler.apply(0, predicted[j]);
+    }
+
+    Evaluation direct = new Evaluation(Loss.SQUARED_ERROR, 0);
+    direct.add(predicted, 1, n, target, 0, 0.0);
+    Evaluation scaled = new Evaluation(Loss.SQUARED_ERROR, 0);
+    scaled.add(scaledPrediction, 1, n, scaledTarget, 0, 0.0);
+    double rmseInTrainingUnits = scaled.rmse();
+    scaled.inTargetUnits(scaler);
+
+    assertTrue(direct.rmse() > 10 * rmseInTrainingUnits, "the two units differ by the targets' spread, about 200");
+    assertEquals(direct.mse(), scaled.mse(), 1e-9 * direct.mse());
+    assertEquals(direct.rmse(), scaled.rmse(), 1e-9 * direct.rmse());
+    assertEquals(direct.mae(), scaled.mae(), 1e-9 * direct.mae());
+    assertEquals(direct.r2(), scaled.r2(), 1e-12);
   }
 
   /** Evaluates examples [from, to) as the engines do: loss from z, then outputs, in batches of 64. */
