@@ -39,6 +39,19 @@ class FeatureStatsTest {
   }
 
   @Test
+  void doubleValuesAreTakenAtFullPrecision() {
+    // 5,000,000.1 has no float of its own (the nearest is 5,000,000.0): targets in double stay exact.
+    FeatureStats stats = new FeatureStats(1);
+    double[] targets = {5_000_000.1, 5_000_000.3};
+    stats.add(targets, 0);
+    stats.add(targets, 1);
+    assertEquals(5_000_000.2, stats.mean()[0], 1e-9);
+    assertEquals(0.1, stats.std()[0], 1e-9);
+    assertEquals(5_000_000.1, stats.min()[0], 0.0);
+    assertEquals(5_000_000.3, stats.max()[0], 0.0);
+  }
+
+  @Test
   void mergingAnySplitGivesTheStatsOfTheWhole() {
     SplittableRandom random = new SplittableRandom(4);
     int d = 5;
