@@ -34,7 +34,29 @@ public final class Main implements Runnable {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, command, parsed) -> report(e, verbose, command.getErr()));
+    cli.setParameterExceptionHandler((e, given) -> reportUsage(e, verbose));
     return cli.execute(args);
+  }
+
+  /**
+   * A mistake picocli caught (an unknown option, a value of the wrong type) as one line, like
+   * every other mistake: picocli's default would follow it with the whole usage text, which
+   * buries the line that matters under a hundred others.
+   */
+  static int reportUsage(CommandLine.ParameterException e, boolean verbose) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    if (verbose) {
+      e.printStackTrace(err);
+    }
+    StringBuilder line = new StringBuilder("sparkprop: ").append(e.getMessage().strip().replace(System.lineSeparator(), "; "));
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+      line.append(" (did you mean ").append(String.join(" or ", unmatched.getSuggestions())).append("?)");
+    }
+    line.append("; see '").append(command.getCommandSpec().qualifiedName()).append(" --help'");
+    err.println(line);
+    err.flush();
+    return USAGE;
   }
 
   /**
