@@ -17,6 +17,10 @@ import java.util.Optional;
  *
  * <p>{@link #add} allocates nothing: the distinct values live in a sorted array searched by
  * bisection.
+ *
+ * <p>Labels may be added with their 0-based position in the source; the positions of the
+ * least, the greatest and the first non-integer label are then kept (the earliest one among
+ * equals), so that a bad label can be reported at its line or record through a {@link Locator}.
  */
 public final class LabelStats implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -32,6 +36,15 @@ public final class LabelStats implements Serializable {
     REGRESSION
   }
 
+  /**
+   * Turns a problem with the label at a 0-based position in the source into an exception that
+   * names the file and the line or record it sits on; the position is −1 when unknown.
+   */
+  @FunctionalInterface
+  public interface Locator {
+    DataFormatException at(long position, String problem);
+  }
+
   private final String source;
   private long count;
   private double min = Double.POSITIVE_INFINITY;
@@ -39,6 +52,10 @@ public final class LabelStats implements Serializable {
   private boolean allIntegers = true;
   /** The first non-integer label seen, for messages; NaN while there is none. */
   private double firstNonInteger = Double.NaN;
+  /** Positions in the source of min, max and firstNonInteger; −1 when not known. */
+  private long minPosition = -1;
+  private long maxPosition = -1;
+  private long firstNonIntegerPosition = -1;
   /** Sorted; null once more than MAX_DISTINCT values have been seen. */
   private double[] distinct = new double[16];
   private int distinctCount;
@@ -50,6 +67,16 @@ public final class LabelStats implements Serializable {
 
   /** @throws IllegalArgumentException for a NaN or infinite label, which the readers reject */
   public void add(double label) {
+    add(label, -1);
+  }
+
+  /**
+   * Adds a label found at a 0-based {@code position} in the source (its example index), or −1
+   * when the position is not known.
+   *
+   * @throws IllegalArgumentException for a NaN or infinite label, which the readers reject
+   */
+  public void add(double label, long position) {
     if (!Double.isFinite(label)) {
       throw new IllegalArgumentException("label " + label + " is not finite");
     }
@@ -57,11 +84,18 @@ public final class LabelStats implements Serializable {
       label = 0.0; // -0.0 and 0.0 are one class
     }
     count++;
-    min = Math.min(min, label);
-    max = Math.max(max, label);
-    if (allIntegers && label != Math.rint(label)) {
+    if (label < min || (label == min && earlier(position, minPosition))) {
+      min = label;
+      minPosition = position;
+    }
+    if (label > max || (label == max && earlier(position, maxPosition))) {
+      max = label;
+      maxPosition = position;
+    }
+    if (label != Math.rint(label) && (allIntegers || earlier(position, firstNonIntegerPosition))) {
       allIntegers = false;
       firstNonInteger = label;
+      firstNonIntegerPosition = position;
     }
     if (distinct != null) {
       insert(label);
@@ -74,11 +108,18 @@ public final class LabelStats implements Serializable {
       return this;
     }
     count += other.count;
-    min = Math.min(min, other.min);
-    max = Math.max(max, other.max);
-    if (allIntegers && !other.allIntegers) {
+    if (other.min < min || (other.min == min && earlier(other.minPosition, minPosition))) {
+      min = other.min;
+      minPosition = other.minPosition;
+    }
+    if (other.max > max || (other.max == max && earlier(other.maxPosition, maxPosition))) {
+      max = other.max;
+      maxPosition = other.maxPosition;
+    }
+    if (!other.allIntegers && (allIntegers || earlier(other.firstNonIntegerPosition, firstNonIntegerPosition))) {
       allIntegers = false;
       firstNonInteger = other.firstNonInteger;
+      firstNonIntegerPosition = other.firstNonIntegerPosition;
     }
     if (other.distinct == null) {
       distinct = null;
@@ -88,6 +129,11 @@ public final class LabelStats implements Serializable {
       }
     }
     return this;
+  }
+
+  /** Whether a known position comes before another position, known or not. */
+  private static boolean earlier(long position, long than) {
+    return position >= 0 && (than < 0 || position < than);
   }
 
   private void insert(double value) {
@@ -128,6 +174,16 @@ public final class LabelStats implements Serializable {
 
   public boolean allIntegers() {
     return allIntegers;
+  }
+
+  /** The greatest label, with its position, and what is wrong with it. */
+  public DataFormatException greatest(String problem, Locator locator) {
+    return locator.at(maxPosition, "label " + format(max) + " " + problem);
+  }
+
+  /** The first label that is not an integer, with its position, and what is wrong with it. */
+  public DataFormatException notAnInteger(String problem, Locator locator) {
+    return locator.at(firstNonIntegerPosition, "label " + format(firstNonInteger) + " " + problem);
   }
 
   /** The sorted distinct labels, or empty when there were more than {@value #MAX_DISTINCT}. */
@@ -174,6 +230,14 @@ public final class LabelStats implements Serializable {
    * @throws DataFormatException naming an offending label
    */
   public void checkClassLabels(int k, String source) {
+    checkClassLabels(k, (position, problem) -> new DataFormatException(source, 0, problem));
+  }
+
+  /**
+   * As {@link #checkClassLabels(int, String)}, the exception made by {@code locator} so that it
+   * can name the line or record of the offending label.
+   */
+  public void checkClassLabels(int k, Locator locator) {
     if (k < 1) {
       throw new IllegalArgumentException("k must be >= 1, got " + k);
     }
@@ -182,16 +246,13 @@ public final class LabelStats implements Serializable {
     }
     String range = "0.." + (k - 1);
     if (!allIntegers) {
-      throw new DataFormatException(source, 0,
-          "label " + format(firstNonInteger) + " is not a class index: expected an integer in " + range);
+      throw notAnInteger("is not a class index: expected an integer in " + range, locator);
     }
     if (min < 0) {
-      throw new DataFormatException(source, 0,
-          "label " + format(min) + " is not a class index: expected an integer in " + range);
+      throw locator.at(minPosition, "label " + format(min) + " is not a class index: expected an integer in " + range);
     }
     if (max > k - 1) {
-      throw new DataFormatException(source, 0,
-          "label " + format(max) + " is not a class index: expected an integer in " + range);
+      throw locator.at(maxPosition, "label " + format(max) + " is not a class index: expected an integer in " + range);
     }
   }
 

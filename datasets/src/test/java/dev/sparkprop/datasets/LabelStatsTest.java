@@ -123,6 +123,40 @@ class LabelStatsTest {
   }
 
   @Test
+  void aBadLabelIsReportedAtItsPositionTheEarliestAmongEqualsWhateverTheMergeOrder() {
+    // Labels by position: 0 1 7 2 7 -1 0.5 -1 2.5; partitions take every third position.
+    double[] labels = {0, 1, 7, 2, 7, -1, 0.5, -1, 2.5};
+    LabelStats[] parts = {new LabelStats("y.csv"), new LabelStats("y.csv"), new LabelStats("y.csv")};
+    for (int i = 0; i < labels.length; i++) {
+      parts[i % 3].add(labels[i], i);
+    }
+    LabelStats.Locator lineOf = (position, problem) -> new DataFormatException("y.csv", position + 1, problem);
+    for (LabelStats merged : new LabelStats[] {
+        copy(parts[0]).merge(parts[1]).merge(parts[2]), copy(parts[2]).merge(parts[1]).merge(parts[0])}) {
+      assertProblem("y.csv", 7, "label 0.5 is not a class index: expected an integer in 0..9",
+          () -> merged.checkClassLabels(10, lineOf));
+      assertProblem("y.csv", 3, "label 7 is too big", () -> { throw merged.greatest("is too big", lineOf); });
+    }
+    LabelStats integers = new LabelStats("y.csv");
+    for (int i = 0; i < 6; i++) {
+      integers.add(labels[i], i);
+    }
+    assertProblem("y.csv", 6, "label -1 is not a class index: expected an integer in 0..9",
+        () -> integers.checkClassLabels(10, lineOf));
+    integers.add(3, 6);
+    assertProblem("y.csv", 6, "label -1 is not a class index: expected an integer in 0..9",
+        () -> integers.checkClassLabels(10, lineOf));
+    LabelStats nonNegative = of(0, 1, 2);
+    nonNegative.add(9, 40);
+    assertProblem("y.csv", 41, "label 9 is not a class index: expected an integer in 0..2",
+        () -> nonNegative.checkClassLabels(3, lineOf));
+  }
+
+  private static LabelStats copy(LabelStats stats) {
+    return TestData.roundTrip(stats);
+  }
+
+  @Test
   void nonFiniteLabelsAreRefused() {
     LabelStats stats = new LabelStats("y");
     assertThrows(IllegalArgumentException.class, () -> stats.add(Double.NaN));

@@ -49,7 +49,7 @@ final class EvaluateCommand implements Callable<Integer> {
       int parts = spark.partitions(sc);
       PreparedData data = dataArgs.data != null ? explicitData(sc, model, parts) : heldOutData(sc, model, parts);
       if (model.architecture().loss().isClassification()) {
-        data.labels().checkClassLabels(model.classes(), data.labels().source());
+        data.labels().checkClassLabels(model.classes(), data.locator(data.labels()));
       }
       Evaluation e;
       try (SparkEngine engine = new SparkEngine(sc, data, model.architecture(), model.classes())) {

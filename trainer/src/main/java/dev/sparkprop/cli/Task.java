@@ -1,18 +1,22 @@
 package dev.sparkprop.cli;
 
-import dev.sparkprop.datasets.DataFormatException;
 import dev.sparkprop.datasets.LabelStats;
 import dev.sparkprop.nn.Loss;
+import dev.sparkprop.spark.PreparedData;
 
 /** The learning task, inferred from the labels unless {@code --loss} says otherwise, and checked against them. */
 record Task(Loss loss, int classes) {
 
-  /** The task of the training labels, checked against the labels of separate validation and test sets. */
-  static Task of(LabelStats labels, Loss forced, java.util.List<LabelStats> otherLabels) {
-    Task task = forced != null ? forced(labels, forced) : inferred(labels);
+  /**
+   * The task of the training labels, checked against the labels of separate validation and test
+   * sets. A bad label is reported at its file and line (or record).
+   */
+  static Task of(PreparedData data, Loss forced) {
+    LabelStats labels = data.labels();
+    Task task = forced != null ? forced(labels, forced, data.locator(labels)) : inferred(labels);
     if (task.loss.isClassification()) {
-      for (LabelStats other : otherLabels) {
-        other.checkClassLabels(task.classes, other.source());
+      for (LabelStats other : data.separateLabels()) {
+        other.checkClassLabels(task.classes, data.locator(other));
       }
     }
     return task;
@@ -26,20 +30,20 @@ record Task(Loss loss, int classes) {
     };
   }
 
-  private static Task forced(LabelStats labels, Loss loss) {
+  private static Task forced(LabelStats labels, Loss loss, LabelStats.Locator locator) {
     if (!loss.isClassification()) {
       return new Task(loss, 0);
     }
     if (!labels.allIntegers()) {
-      throw new DataFormatException(labels.source(), 0, "--loss " + loss.cliName()
-          + " needs integer class labels 0..K-1, but the labels are real numbers (use squared-error for regression)");
+      throw labels.notAnInteger("is not a class index: --loss " + loss.cliName()
+          + " needs integer class labels 0..K-1 (use squared-error for regression)", locator);
     }
     int classes = Math.max(2, labels.classes());
     if (loss == Loss.SIGMOID_BINARY_CROSS_ENTROPY && classes != 2) {
-      throw new DataFormatException(labels.source(), 0, "--loss binary-cross-entropy needs labels 0 and 1, but there are "
-          + classes + " classes; use softmax-cross-entropy");
+      throw labels.greatest("is not 0 or 1: --loss binary-cross-entropy needs labels 0 and 1; for "
+          + classes + " classes use softmax-cross-entropy", locator);
     }
-    labels.checkClassLabels(classes, labels.source());
+    labels.checkClassLabels(classes, locator);
     return new Task(loss, classes);
   }
 

@@ -238,7 +238,7 @@ final class TrainCommand implements Callable<Integer> {
           validationSources != null ? validationSources.train() : null,
           new PreparedData.Options(parts, seed, testFraction, validationFraction, scale, null, targetScale, null));
 
-      Task task = Task.of(data.labels(), forcedLoss, data.separateLabels());
+      Task task = Task.of(data, forcedLoss);
       if (targetScale != Scaling.NONE && task.loss().isClassification()) {
         throw new UsageException("--target-scaling rescales regression targets, but " + sources.train().describe()
             + " has class labels (" + task.describe() + "); pass --loss squared-error to treat them as numbers");

@@ -10,8 +10,10 @@ import dev.sparkprop.datasets.Split.Role;
 import dev.sparkprop.train.Shard;
 import dev.sparkprop.train.ShardSet;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -32,9 +34,12 @@ public final class PreparedData {
   private final FeatureScaler scaler;
   private final FeatureScaler targetScaler;
   private final long cachedBytes;
+  /** Which source each label summary came from, to point at a bad label's line. */
+  private final Map<LabelStats, DataSource> origins;
 
   private PreparedData(List<JavaRDD<ShardSet>> byRole, long[] counts, int features, LabelStats labels,
-      List<LabelStats> separateLabels, FeatureScaler scaler, FeatureScaler targetScaler) {
+      List<LabelStats> separateLabels, FeatureScaler scaler, FeatureScaler targetScaler,
+      Map<LabelStats, DataSource> origins) {
     this.byRole = List.copyOf(byRole);
     this.counts = counts.clone();
     this.features = features;
@@ -42,6 +47,7 @@ public final class PreparedData {
     this.separateLabels = List.copyOf(separateLabels);
     this.scaler = scaler;
     this.targetScaler = targetScaler;
+    this.origins = new IdentityHashMap<>(origins);
     long bytes = 0;
     for (JavaRDD<ShardSet> rdd : distinct()) {
       bytes += rdd.map(ShardSet::bytes).reduce(Long::sum);
@@ -115,6 +121,8 @@ public final class PreparedData {
       List<JavaRDD<ShardSet>> byRole = new ArrayList<>(List.of(trainSets, trainSets, trainSets));
       long[] counts = {split.count(Role.TRAIN), split.count(Role.VALIDATION), split.count(Role.TEST)};
       List<LabelStats> separate = new ArrayList<>();
+      Map<LabelStats, DataSource> origins = new IdentityHashMap<>();
+      origins.put(labels, source);
       for (Role role : new Role[] {Role.VALIDATION, Role.TEST}) {
         DataSource other = role == Role.TEST ? testSource : validationSource;
         if (other != null) {
@@ -122,9 +130,10 @@ public final class PreparedData {
           byRole.set(role.ordinal(), set.shards());
           counts[role.ordinal()] = set.labels().count();
           separate.add(set.labels());
+          origins.put(set.labels(), other);
         }
       }
-      return new PreparedData(byRole, counts, d, labels, separate, scaler, targetScaler);
+      return new PreparedData(byRole, counts, d, labels, separate, scaler, targetScaler, origins);
     } finally {
       raw.unpersist(false);
     }
@@ -138,7 +147,7 @@ public final class PreparedData {
       FeatureScaler targetScaler) {
     Separate t = readSeparate(sc, source, Role.TEST, partitions, scaler, targetScaler);
     return new PreparedData(List.of(t.shards(), t.shards(), t.shards()), new long[] {0, 0, t.labels().count()},
-        scaler.shift().length, t.labels(), List.of(t.labels()), scaler, targetScaler);
+        scaler.shift().length, t.labels(), List.of(t.labels()), scaler, targetScaler, Map.of(t.labels(), source));
   }
 
   private record Separate(JavaRDD<ShardSet> shards, LabelStats labels) {}
@@ -170,8 +179,10 @@ public final class PreparedData {
 
   private static LabelStats labelStats(Shard s, String source) {
     LabelStats stats = new LabelStats(source);
-    for (double y : s.y()) {
-      stats.add(y);
+    double[] y = s.y();
+    long[] position = s.index();
+    for (int i = 0; i < y.length; i++) {
+      stats.add(y[i], position[i]);
     }
     return stats;
   }
@@ -227,6 +238,19 @@ public final class PreparedData {
   /** The labels of separately given validation or test sets, to check against the training classes. */
   public List<LabelStats> separateLabels() {
     return separateLabels;
+  }
+
+  /**
+   * Where to report a problem with one of {@code labels}' labels: the file and line (or record)
+   * of the source they were read from.
+   */
+  public LabelStats.Locator locator(LabelStats labels) {
+    DataSource source = origins.get(labels);
+    if (source == null) {
+      throw new IllegalArgumentException("not labels of this data: " + labels);
+    }
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(byRole.get(0).context());
+    return (position, problem) -> SourceReader.problemAt(sc, source, position, problem);
   }
 
   public FeatureScaler scaler() {

@@ -9,16 +9,23 @@ import dev.sparkprop.datasets.LibsvmRow;
 import dev.sparkprop.datasets.Synthetic;
 import dev.sparkprop.train.Shard;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapred.FileSplit;
+import org.apache.hadoop.mapred.TextInputFormat;
+import org.apache.spark.api.java.JavaHadoopRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -182,11 +189,113 @@ final class SourceReader {
     });
   }
 
+  /**
+   * A problem with the example at a 0-based {@code position} of {@code source} (−1: unknown), as an
+   * exception naming where it is: the line of a text file, the record of an IDX labels file. For
+   * a text file that costs one more pass over it, which only a failing run pays.
+   */
+  static DataFormatException problemAt(JavaSparkContext sc, DataSource source, long position, String problem) {
+    if (position < 0) {
+      return new DataFormatException(source.describe(), 0, problem);
+    }
+    if (source instanceof DataSource.IdxFiles f) {
+      return new DataFormatException(f.labels(), position + 1, problem);
+    }
+    if (source instanceof DataSource.BuiltIn b) {
+      return new DataFormatException(b.name(), position + 1, problem);
+    }
+    String path;
+    boolean header;
+    if (source instanceof DataSource.CsvFile c) {
+      path = c.path();
+      header = c.header();
+    } else {
+      path = ((DataSource.LibsvmFile) source).path();
+      header = false;
+    }
+    List<Long> line = numberedLines(sc, path, header, sc.defaultParallelism()).zipWithIndex()
+        .filter(t -> t._2() == position).map(t -> t._1()._2()).take(1);
+    return new DataFormatException(path, line.isEmpty() ? 0 : line.get(0), problem);
+  }
+
   /** Non-blank data lines with their 1-based line numbers (the header, if declared, dropped). */
   private static JavaRDD<Tuple2<String, Long>> numberedLines(JavaSparkContext sc, String path, boolean header, int partitions) {
-    return sc.textFile(path, partitions).zipWithIndex()
+    return textLines(sc, path, partitions).zipWithIndex()
         .filter(t -> !(header && t._2() == 0) && !CsvFormat.isBlank(t._1()))
         .map(t -> new Tuple2<>(t._1(), t._2() + 1));
+  }
+
+  /**
+   * What {@code sc.textFile} reads, except that a file that cannot be read, most often a damaged
+   * or truncated gzip file, fails with a {@link DataFormatException} naming it instead of
+   * Hadoop's bare {@code IOException} from deep inside a task.
+   */
+  @SuppressWarnings("unchecked")
+  private static JavaRDD<String> textLines(JavaSparkContext sc, String path, int partitions) {
+    JavaHadoopRDD<LongWritable, Text> file = (JavaHadoopRDD<LongWritable, Text>)
+        sc.hadoopFile(path, TextInputFormat.class, LongWritable.class, Text.class, partitions);
+    boolean single = isFile(sc.hadoopConfiguration(), path);
+    return file.mapPartitionsWithInputSplit((split, records) -> {
+      // In a directory, name the file inside it that failed.
+      String name = single ? path : path + "/" + ((FileSplit) split).getPath().getName();
+      return new CheckedLines(records, name);
+    }, true);
+  }
+
+  /** Hadoop's lines as strings (its {@code Text} is reused from record to record), with read errors named. */
+  private static final class CheckedLines implements Iterator<String> {
+    private final Iterator<Tuple2<LongWritable, Text>> records;
+    private final String name;
+    private long lines;
+
+    CheckedLines(Iterator<Tuple2<LongWritable, Text>> records, String name) {
+      this.records = records;
+      this.name = name;
+    }
+
+    @Override
+    public boolean hasNext() {
+      try {
+        return records.hasNext();
+      } catch (Exception e) {
+        // Scala's iterator throws Hadoop's checked IOException undeclared.
+        throw unreadable(e);
+      }
+    }
+
+    @Override
+    public String next() {
+      try {
+        String line = records.next()._2().toString();
+        lines++;
+        return line;
+      } catch (Exception e) {
+        throw unreadable(e);
+      }
+    }
+
+    private RuntimeException unreadable(Exception e) {
+      if (!(e instanceof IOException io)) {
+        return e instanceof RuntimeException r ? r : new IllegalStateException(e);
+      }
+      String after = lines > 0 ? " (after " + lines + (lines == 1 ? " line)" : " lines)") : "";
+      if (name.toLowerCase(Locale.ROOT).endsWith(".gz")) {
+        String message = String.valueOf(io.getMessage());
+        String reason = io instanceof EOFException ? "it is truncated"
+            : message.equalsIgnoreCase("not a gzip file") ? "it does not start with the gzip magic bytes 1f 8b" : message;
+        return new DataFormatException(name, 0, "not a readable gzip file: " + reason + after, io);
+      }
+      return new DataFormatException(name, 0, "cannot be read: " + io.getMessage() + after, io);
+    }
+  }
+
+  private static boolean isFile(Configuration conf, String path) {
+    try {
+      Path p = new Path(path);
+      return p.getFileSystem(conf).getFileStatus(p).isFile();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+    }
   }
 
   /** Gives each data line its dense example index and brings the partitions down to P. */
