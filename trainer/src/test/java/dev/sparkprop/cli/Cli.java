@@ -25,13 +25,18 @@ final class Cli {
   private Cli() {}
 
   static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+    return run(workDir, Main.class, 5, args);
+  }
+
+  /** Runs {@code main} (a class with a main method on this JVM's class path) in a child JVM. */
+  static Result run(Path workDir, Class<?> main, int minutes, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
     command.addAll(jvmOptions());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(Main.class.getName());
+    command.add(main.getName());
     command.addAll(Arrays.asList(args));
     Path out = Files.createTempFile(workDir, "stdout", ".txt");
     Path err = Files.createTempFile(workDir, "stderr", ".txt");
@@ -39,9 +44,9 @@ final class Cli {
         .redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().put("OPENBLAS_NUM_THREADS", "1");
     Process p = pb.start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+    if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new AssertionError("sparkprop " + String.join(" ", args) + " did not finish in 5 minutes");
+      throw new AssertionError(main.getSimpleName() + " " + String.join(" ", args) + " did not finish in " + minutes + " minutes");
     }
     return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
   }

@@ -1,7 +1,6 @@
 package dev.sparkprop.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,7 +14,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line as a user meets it: real processes, exit statuses, messages and files. */
+/**
+ * The command line as a user meets it: real processes, exit statuses, messages and files. What
+ * bad input gets is {@link BadInputCorpusTest}'s.
+ */
 class CommandLineTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -143,59 +145,6 @@ class CommandLineTest {
     String test = r.out().lines().filter(l -> l.startsWith("test:")).findFirst().orElseThrow();
     double accuracy = Double.parseDouble(test.replaceAll(".*accuracy ([0-9.]+).*", "$1"));
     assertTrue(accuracy > 0.9, test);
-  }
-
-  @Test
-  @DisplayName("a malformed CSV line fails with the file and line named, exit 1, no stack trace, no model left")
-  void badCsvLine() throws Exception {
-    Files.writeString(dir.resolve("bad.csv"), "1,2,0\n3,4,1\n5,oops,0\n7,8,1\n");
-    Cli.Result r = Cli.run(dir, "train", "--data", "bad.csv", "--out", "model", "--master", "local[1]");
-    assertEquals(1, r.status(), r::toString);
-    assertTrue(r.err().contains("bad.csv:3:"), r::toString);
-    assertTrue(r.err().contains("'oops'"), r::toString);
-    assertFalse(r.err().contains("\tat "), r::toString);
-    assertFalse(Files.exists(dir.resolve("model")));
-  }
-
-  @Test
-  @DisplayName("a missing file is named, exit 1")
-  void missingFile() throws Exception {
-    Cli.Result r = Cli.run(dir, "train", "--data", "nowhere.csv", "--master", "local[1]");
-    assertEquals(1, r.status(), r::toString);
-    assertTrue(r.err().contains("nowhere.csv: no such file or directory"), r::toString);
-  }
-
-  @Test
-  @DisplayName("bad arguments exit 2 before Spark starts, saying what is wrong")
-  void badArguments() throws Exception {
-    Cli.Result batch = Cli.run(dir, "train", "--batch-size", "0");
-    assertEquals(2, batch.status(), batch::toString);
-    assertTrue(batch.err().contains("--batch-size must be positive, not 0"), batch::toString);
-
-    Cli.Result activation = Cli.run(dir, "train", "--activation", "swish");
-    assertEquals(2, activation.status(), activation::toString);
-    assertTrue(activation.err().contains("unknown activation 'swish'"), activation::toString);
-
-    Files.createDirectory(dir.resolve("taken"));
-    Cli.Result exists = Cli.run(dir, "train", "--out", "taken");
-    assertEquals(2, exists.status(), exists::toString);
-    assertTrue(exists.err().contains("taken: already exists; pass --overwrite"), exists::toString);
-
-    Cli.Result unknown = Cli.run(dir, "train", "--epochz", "3");
-    assertEquals(2, unknown.status(), unknown::toString);
-    assertTrue(unknown.err().contains("--epochz"), unknown::toString);
-
-    Cli.Result dropout = Cli.run(dir, "train", "--dropout", "1");
-    assertEquals(2, dropout.status(), dropout::toString);
-    assertTrue(dropout.err().contains("--dropout must be in [0, 1), not 1.0"), dropout::toString);
-
-    Cli.Result float32 = Cli.run(dir, "train", "--dropout", "0.2", "--precision", "float32");
-    assertEquals(2, float32.status(), float32::toString);
-    assertTrue(float32.err().contains("--dropout is implemented for --precision float64 only"), float32::toString);
-
-    Cli.Result lbfgs = Cli.run(dir, "train", "--dropout", "0.2", "--optimizer", "lbfgs");
-    assertEquals(2, lbfgs.status(), lbfgs::toString);
-    assertTrue(lbfgs.err().contains("--dropout does not apply to --optimizer lbfgs"), lbfgs::toString);
   }
 
   @Test

@@ -288,6 +288,25 @@ class ModelFileTest {
   }
 
   @Test
+  @DisplayName("whichever byte of weights.bin is flipped, the load fails with a checksum mismatch naming the file")
+  void everyFlippedByteIsCaught() throws IOException {
+    Path dir = saved();
+    Path weights = dir.resolve("weights.bin");
+    byte[] good = Files.readAllBytes(weights);
+    assertEquals(PARAMETERS * Double.BYTES, good.length);
+    for (int at = 0; at < good.length; at++) {
+      byte[] bad = good.clone();
+      bad[at] ^= (byte) (1 << (at % 8));
+      Files.write(weights, bad);
+      int where = at;
+      ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.load(dir),
+          () -> "byte " + where + " flipped");
+      assertEquals(weights.toString(), e.file());
+      assertEquals("checksum mismatch (the file is damaged or was altered)", e.problem());
+    }
+  }
+
+  @Test
   @DisplayName("a truncated weights.bin is a size error naming both sizes")
   void truncatedWeightsIsSizeError() throws IOException {
     Path dir = saved();
