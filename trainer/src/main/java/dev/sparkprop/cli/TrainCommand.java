@@ -190,6 +190,9 @@ final class TrainCommand implements Callable<Integer> {
       throw new UsageException("AdamW decays the weights itself: use --weight-decay, not --l2");
     }
     if (learningRate != null) {
+      if (!(learningRate > 0 && Double.isFinite(learningRate))) {
+        throw new UsageException("--learning-rate must be positive and finite, not " + learningRate);
+      }
       opt = opt.withLearningRate(learningRate);
     }
     Scaling scale = Scaling.parse(scaling);

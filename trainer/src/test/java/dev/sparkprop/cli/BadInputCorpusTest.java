@@ -75,8 +75,8 @@ class BadInputCorpusTest {
         "not a readable gzip file: it does not start with the gzip magic bytes 1f 8b", train("--data", "not-gzip.csv.gz")));
     c.add(data("a truncated gzip file", "truncated.csv.gz", "not a readable gzip file: it is truncated",
         train("--data", "truncated.csv.gz")));
-    c.add(data("a corrupt gzip file", "corrupt.csv.gz", "not a readable gzip file: invalid distance too far back",
-        train("--data", "corrupt.csv.gz")));
+    // The reason after the colon is zlib's ("invalid distance too far back") and may vary with it.
+    c.add(data("a corrupt gzip file", "corrupt.csv.gz", "not a readable gzip file: ", train("--data", "corrupt.csv.gz")));
 
     // CSV.
     c.add(data("CSV: a line with too few columns", "wrong-columns.csv:4", "expected 3 columns, found 2",
@@ -144,9 +144,9 @@ class BadInputCorpusTest {
     c.add(usage("a batch size of 0", "--batch-size", "must be positive, not 0", train("--batch-size", "0")));
     c.add(usage("a negative batch size", "--batch-size", "must be positive, not -5", train("--batch-size", "-5")));
     c.add(usage("0 epochs", "--epochs", "must be positive, not 0", train("--epochs", "0")));
-    c.add(usage("a learning rate of 0", "learning rate", "must be positive and finite, not 0.0",
+    c.add(usage("a learning rate of 0", "--learning-rate", "must be positive and finite, not 0.0",
         train("--learning-rate", "0")));
-    c.add(usage("a negative learning rate", "learning rate", "must be positive and finite, not -0.1",
+    c.add(usage("a negative learning rate", "--learning-rate", "must be positive and finite, not -0.1",
         train("--learning-rate", "-0.1")));
     c.add(usage("a layer of size 0", "--hidden", "layer sizes must be positive, not 0", train("--hidden", "16,0")));
     c.add(usage("an unknown activation", "activation 'swish'", "expected one of sigmoid, tanh, relu",
