@@ -188,9 +188,9 @@ class BadInputCorpusTest {
     c.add(data("truncated weights", "models/truncated/weights.bin",
         "the file has 208 bytes; the header says 27 parameters (216 bytes)",
         evaluate("models/truncated", "--data", "three-classes.csv")));
-    c.add(data("an unknown format version", "models/version-2/model.json",
-        "format version 2 is newer than this sparkprop understands (1)",
-        evaluate("models/version-2", "--data", "three-classes.csv")));
+    c.add(data("an unknown format version", "models/next-version/model.json",
+        "format version " + (ModelFile.VERSION + 1) + " is newer than this sparkprop understands (" + ModelFile.VERSION + ")",
+        evaluate("models/next-version", "--data", "three-classes.csv")));
     c.add(data("header sizes that do not match the weights", "models/sizes/model.json",
         "\"parameters\" is 27 but a 2-5-3 network has 33 parameters",
         evaluate("models/sizes", "--data", "three-classes.csv")));
@@ -404,7 +404,7 @@ class BadInputCorpusTest {
     Path truncated = copy(good, root.resolve("truncated"));
     Files.write(truncated.resolve(ModelFile.WEIGHTS), Arrays.copyOf(weights, weights.length - 8));
 
-    editHeader(copy(good, root.resolve("version-2")), h -> h.put("version", 2));
+    editHeader(copy(good, root.resolve("next-version")), h -> h.put("version", ModelFile.VERSION + 1));
     editHeader(copy(good, root.resolve("sizes")), h -> h.withArray("/architecture/sizes").set(1, 5));
     editHeader(copy(good, root.resolve("huge")), h -> {
       h.withArray("/architecture/sizes").set(1, 2_000_000_000);
