@@ -13,6 +13,7 @@ import java.util.Map;
  * <pre>
  *   benchmarks/run                 # every suite
  *   benchmarks/run kernels step    # some of them
+ *   benchmarks/run reduction       # only the step suite's reduction table
  * </pre>
  */
 public final class Benchmarks {
@@ -28,6 +29,7 @@ public final class Benchmarks {
   static {
     SUITES.put("kernels", KernelSuite::run);
     SUITES.put("step", StepSuite::run);
+    SUITES.put("reduction", StepSuite::reduction);
     SUITES.put("scaling", ScalingSuite::run);
     SUITES.put("mllib", MllibSuite::run);
   }

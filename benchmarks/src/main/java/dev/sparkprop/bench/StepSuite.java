@@ -7,6 +7,7 @@ import dev.sparkprop.nn.Initializer;
 import dev.sparkprop.nn.Loss;
 import dev.sparkprop.nn.Precision;
 import dev.sparkprop.spark.PreparedData;
+import dev.sparkprop.spark.Reduction;
 import dev.sparkprop.spark.SparkEngine;
 import dev.sparkprop.train.GradientSum;
 import dev.sparkprop.train.Shard;
@@ -64,6 +65,54 @@ final class StepSuite {
         + "treeReduce, destroy); compute = the slowest partition's kernel time; coordination = step − compute. "
         + "The optimizer update on the driver is not included (about 1 ms for Adam on 235,146 parameters).");
     report.publish(results, "step");
+    reduction(results);
+  }
+
+  /**
+   * The deterministic reduction against Spark's treeReduce, in one context, the two engines
+   * taking turns iteration by iteration so that the load of a shared machine falls on both alike.
+   */
+  static void reduction(Path results) {
+    Report report = new Report("Reduction modes, local[2], launcher's settings, 784-256-128-10, median of " + REPEATS
+        + " iterations each, the two modes alternating", "partitions", "batch", "arrival (treeReduce) step ms",
+        "deterministic (collect, partition order) step ms", "difference ms", "difference %");
+    String[] tuned = BenchData.launcherSettings();
+    try (JavaSparkContext sc = BenchData.spark("local[" + PARTITIONS + "]", tuned)) {
+      for (int partitions : new int[] {PARTITIONS, 8}) {
+        PreparedData data = BenchData.fashion(sc, partitions);
+        for (int batch : new int[] {256, 1024}) {
+          double[] ms = alternating(sc, data, batch);
+          report.row(partitions, batch, ms[0], ms[1], ms[1] - ms[0], 100 * (ms[1] - ms[0]) / ms[0]);
+        }
+        data.release();
+      }
+    }
+    report.note("treeReduce uses depth 1 up to 4 partitions and depth 2 (a shuffle stage) beyond; the deterministic "
+        + "mode always collects one sum per partition and adds them on the driver in partition order.");
+    report.publish(results, "reduction");
+  }
+
+  /** {median arrival ms, median deterministic ms}, the two engines alternating. */
+  private static double[] alternating(JavaSparkContext sc, PreparedData data, int batch) {
+    double[] params = Initializer.initialize(NETWORK, 1);
+    Shard.Batching batching = new Shard.Batching(1, data.count(Role.TRAIN), batch);
+    double[][] wall = new double[2][REPEATS];
+    try (SparkEngine arrival = new SparkEngine(sc, data, NETWORK, 10, Precision.FLOAT64, false, Reduction.ARRIVAL);
+        SparkEngine fixed = new SparkEngine(sc, data, NETWORK, 10, Precision.FLOAT64, false, Reduction.DETERMINISTIC)) {
+      SparkEngine[] engines = {arrival, fixed};
+      for (int i = -WARMUP; i < REPEATS; i++) {
+        for (int e = 0; e < 2; e++) {
+          // Which goes first alternates too, in case the second job of a pair is systematically faster.
+          int k = Math.floorMod(i, 2) == 0 ? e : 1 - e;
+          long t = System.nanoTime();
+          engines[k].gradient(params, batching, 0, Math.floorMod(i, batching.batches()));
+          if (i >= 0) {
+            wall[k][i] = (System.nanoTime() - t) / 1e6;
+          }
+        }
+      }
+    }
+    return new double[] {BenchData.median(wall[0]), BenchData.median(wall[1])};
   }
 
   private static String[] concat(String[] a, String... b) {
@@ -122,7 +171,8 @@ final class StepSuite {
     Shard.Batching batching = new Shard.Batching(1, data.count(Role.TRAIN), batch);
     double[] wall = new double[REPEATS];
     double[] compute = new double[REPEATS];
-    try (SparkEngine engine = new SparkEngine(sc, data, NETWORK, 10, precision, float32)) {
+    // Spark's treeReduce, as these rows were measured before the deterministic reduction existed.
+    try (SparkEngine engine = new SparkEngine(sc, data, NETWORK, 10, precision, float32, Reduction.ARRIVAL)) {
       for (int i = -WARMUP; i < REPEATS; i++) {
         long t = System.nanoTime();
         GradientSum s = engine.gradient(params, batching, 0, Math.floorMod(i, batching.batches()));

@@ -3,6 +3,7 @@ package dev.sparkprop.cli;
 import dev.sparkprop.datasets.LabelStats;
 import dev.sparkprop.datasets.Scaling;
 import dev.sparkprop.datasets.Split.Role;
+import dev.sparkprop.io.CheckpointStore;
 import dev.sparkprop.io.Model;
 import dev.sparkprop.io.ModelFile;
 import dev.sparkprop.nn.Activation;
@@ -15,7 +16,9 @@ import dev.sparkprop.optim.Optimizer;
 import dev.sparkprop.optim.Schedule;
 import dev.sparkprop.optim.Warmup;
 import dev.sparkprop.spark.PreparedData;
+import dev.sparkprop.spark.Reduction;
 import dev.sparkprop.spark.SparkEngine;
+import dev.sparkprop.train.Checkpoint;
 import dev.sparkprop.train.Defaults;
 import dev.sparkprop.train.EpochPlan;
 import dev.sparkprop.train.EpochStats;
@@ -31,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
@@ -163,6 +167,28 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace --out if it exists.")
   boolean overwrite;
 
+  @Option(names = "--reduction", paramLabel = "MODE", defaultValue = "deterministic",
+      description = {"How partition sums are added: deterministic (in partition order: the same seed gives the same",
+          "bits whatever the timing) or arrival (Spark's treeReduce, in the order tasks finish) (default: ${DEFAULT-VALUE})."})
+  String reduction;
+
+  @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+      description = "Write a checkpoint at the end of every epoch (and every --checkpoint-every iterations) into DIR.")
+  Path checkpointDir;
+
+  @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
+      description = "Also checkpoint every N iterations, within epochs (default: epoch ends only).")
+  int checkpointEvery;
+
+  @Option(names = "--keep-checkpoints", paramLabel = "K", defaultValue = "2",
+      description = "How many of the newest checkpoints to keep (default: ${DEFAULT-VALUE}).")
+  int keepCheckpoints;
+
+  @Option(names = "--resume", paramLabel = "DIR",
+      description = {"Continue from the newest complete checkpoint in DIR; give the original run's options.",
+          "Checkpoints go on into DIR unless --checkpoint-dir says otherwise."})
+  Path resumeFrom;
+
   @Mixin
   SparkArgs spark;
 
@@ -224,6 +250,24 @@ final class TrainCommand implements Callable<Integer> {
       throw new UsageException("--warmup-epochs must be zero or positive, not " + warmupEpochs);
     }
     fraction("--test-fraction", testFraction);
+    Reduction sumOrder = Reduction.parse(reduction);
+    if (checkpointEvery < 0) {
+      throw new UsageException("--checkpoint-every must be zero or positive, not " + checkpointEvery);
+    }
+    if (keepCheckpoints < 1) {
+      throw new UsageException("--keep-checkpoints must be at least 1, not " + keepCheckpoints);
+    }
+    Path checkpoints = checkpointDir != null ? checkpointDir : resumeFrom;
+    if (checkpointEvery > 0 && checkpoints == null) {
+      throw new UsageException("--checkpoint-every needs --checkpoint-dir DIR: where to write the checkpoints");
+    }
+    if (lbfgs && checkpoints != null) {
+      throw new UsageException("--optimizer lbfgs is not checkpointed: --checkpoint-dir and --resume do not apply");
+    }
+    if (resumeFrom != null && CheckpointStore.list(resumeFrom).isEmpty()) {
+      throw new UsageException("--resume " + resumeFrom + ": " + (Files.isDirectory(resumeFrom) ? "holds no checkpoint"
+          : "no such directory"));
+    }
     if (out != null && Files.exists(out) && !overwrite) {
       throw new UsageException(out + ": already exists; pass --overwrite to replace it");
     }
@@ -269,12 +313,39 @@ final class TrainCommand implements Callable<Integer> {
           dropout > 0 ? String.format(", dropout %g", dropout) : "");
 
       Network network = new Network(architecture);
+      Trainer trainer = new Trainer(network, config, stopping);
+      Checkpoint resume = null;
+      if (checkpoints != null) {
+        Map<String, String> runSettings = new TreeMap<>();
+        dataArgs.describe(dataSpec).forEach((k, v) -> runSettings.put("data." + k, String.valueOf(v)));
+        runSettings.put("testData", String.valueOf(testData));
+        runSettings.put("validationData", String.valueOf(validationData));
+        runSettings.put("testFraction", Double.toString(testFraction));
+        runSettings.put("validationFraction", Double.toString(validationFraction));
+        runSettings.put("partitions", Integer.toString(data.partitions()));
+        runSettings.put("scaling", scale.name());
+        runSettings.put("precision", arithmetic.cliName());
+        runSettings.put("float32Gradients", Boolean.toString(float32Gradients));
+        runSettings.put("reduction", sumOrder.cliName());
+        trainer = trainer.withCheckpoints(new CheckpointStore(checkpoints, keepCheckpoints), checkpointEvery, runSettings);
+        console.printf("checkpoints: at every epoch end%s, into %s, keeping the newest %d%n",
+            checkpointEvery > 0 ? String.format(" and every %,d iterations", checkpointEvery) : "", checkpoints,
+            keepCheckpoints);
+        if (resumeFrom != null) {
+          CheckpointStore.Found found = CheckpointStore.latest(resumeFrom);
+          for (String skipped : found.skipped()) {
+            console.println("warning: skipping a damaged checkpoint: " + skipped);
+          }
+          resume = found.checkpoint();
+          console.printf("resuming from %s: %s%n", found.file(), resume.position());
+        }
+      }
       Trainer.Result result;
       Evaluation test;
-      try (SparkEngine engine = new SparkEngine(sc, data, architecture, task.classes(), arithmetic, float32Gradients)) {
+      try (SparkEngine engine = new SparkEngine(sc, data, architecture, task.classes(), arithmetic, float32Gradients,
+          sumOrder)) {
         ProgressPrinter progress = new ProgressPrinter(console, task.loss().isClassification());
-        result = lbfgs ? fullBatch(network, engine, config, progress)
-            : new Trainer(network, config, stopping).train(engine, progress);
+        result = lbfgs ? fullBatch(network, engine, config, progress) : trainer.train(engine, progress, resume);
         test = engine.evaluate(result.parameters(), Role.TEST);
       }
       if (result.stopReason() != null) {
@@ -303,6 +374,7 @@ final class TrainCommand implements Callable<Integer> {
         training.put("dropout", dropout);
         training.put("warmupIterations", warmup.steps());
         training.put("precision", arithmetic.cliName());
+        training.put("reduction", sumOrder.cliName());
         training.put("batchSize", batch);
         training.put("epochs", epochCount);
         training.put("trainExamples", trainCount);

@@ -53,6 +53,17 @@ public record Adagrad(double learningRate, double epsilon) implements Optimizer 
       public long steps() {
         return steps;
       }
+
+      @Override
+      public Snapshot snapshot() {
+        return Snapshot.of(steps, sumOfSquares);
+      }
+
+      @Override
+      public void restore(Snapshot snapshot) {
+        snapshot.copyInto("adagrad", sumOfSquares);
+        steps = snapshot.steps();
+      }
     };
   }
 }

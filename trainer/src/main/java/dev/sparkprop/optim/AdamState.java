@@ -47,4 +47,15 @@ final class AdamState implements OptimizerState {
   public long steps() {
     return steps;
   }
+
+  @Override
+  public Snapshot snapshot() {
+    return Snapshot.of(steps, m, v);
+  }
+
+  @Override
+  public void restore(Snapshot snapshot) {
+    snapshot.copyInto(weightDecay > 0.0 ? "adamw" : "adam", m, v);
+    steps = snapshot.steps();
+  }
 }

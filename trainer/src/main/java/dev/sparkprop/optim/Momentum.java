@@ -52,6 +52,17 @@ public record Momentum(double learningRate, double momentum, boolean nesterov) i
       public long steps() {
         return steps;
       }
+
+      @Override
+      public Snapshot snapshot() {
+        return Snapshot.of(steps, velocity);
+      }
+
+      @Override
+      public void restore(Snapshot snapshot) {
+        snapshot.copyInto("momentum", velocity);
+        steps = snapshot.steps();
+      }
     };
   }
 }

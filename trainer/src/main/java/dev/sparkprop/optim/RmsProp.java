@@ -60,6 +60,17 @@ public record RmsProp(double learningRate, double rho, double epsilon) implement
       public long steps() {
         return steps;
       }
+
+      @Override
+      public Snapshot snapshot() {
+        return Snapshot.of(steps, v);
+      }
+
+      @Override
+      public void restore(Snapshot snapshot) {
+        snapshot.copyInto("rmsprop", v);
+        steps = snapshot.steps();
+      }
     };
   }
 }

@@ -40,6 +40,17 @@ public record Sgd(double learningRate) implements Optimizer {
       public long steps() {
         return steps;
       }
+
+      @Override
+      public Snapshot snapshot() {
+        return Snapshot.of(steps);
+      }
+
+      @Override
+      public void restore(Snapshot snapshot) {
+        snapshot.copyInto("sgd");
+        steps = snapshot.steps();
+      }
     };
   }
 }

@@ -13,6 +13,7 @@ import dev.sparkprop.train.Shard;
 import dev.sparkprop.train.ShardSet;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function;
@@ -22,7 +23,8 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * The data-parallel step. Per iteration: broadcast the parameters; every partition runs forward
  * and backward over its examples of the global batch and returns one {@link GradientSum};
- * {@code treeReduce} adds them up towards the driver; the broadcast is destroyed so nothing
+ * they are added up on the driver in partition order ({@link Reduction#DETERMINISTIC}) or by
+ * {@code treeReduce} in arrival order ({@link Reduction#ARRIVAL}); the broadcast is destroyed so nothing
  * accumulates over thousands of iterations.
  *
  * <p>Each partition's sum starts life on the executor (no zero vector travels in the closure),
@@ -38,9 +40,16 @@ public final class SparkEngine implements Engine {
   private final int depth;
   private final Precision precision;
   private final boolean float32Gradients;
+  private final Reduction reduction;
 
   public SparkEngine(JavaSparkContext sc, PreparedData data, Architecture architecture, int classes) {
     this(sc, data, architecture, classes, Precision.FLOAT64, false);
+  }
+
+  /** With the {@link Reduction#DETERMINISTIC} reduction. */
+  public SparkEngine(JavaSparkContext sc, PreparedData data, Architecture architecture, int classes,
+      Precision precision, boolean float32Gradients) {
+    this(sc, data, architecture, classes, precision, float32Gradients, Reduction.DETERMINISTIC);
   }
 
   /**
@@ -48,9 +57,11 @@ public final class SparkEngine implements Engine {
    *     as float32, and the gradients come back as float32
    * @param float32Gradients send each partition's gradient as float32 even with float64 kernels
    *     (half the bytes; summed in double on arrival)
+   * @param reduction how the partitions' sums are added up
    */
   public SparkEngine(JavaSparkContext sc, PreparedData data, Architecture architecture, int classes,
-      Precision precision, boolean float32Gradients) {
+      Precision precision, boolean float32Gradients, Reduction reduction) {
+    this.reduction = reduction;
     this.precision = precision;
     this.float32Gradients = float32Gradients || precision == Precision.FLOAT32;
     this.sc = sc;
@@ -87,9 +98,17 @@ public final class SparkEngine implements Engine {
     // Half the bytes to ship when the kernels would round to float anyway.
     Broadcast<?> broadcast = precision == Precision.FLOAT32 ? sc.broadcast(Network32.narrow(params)) : sc.broadcast(params);
     try {
-      return data.rddFor(Role.TRAIN)
-          .mapPartitions(new GradientTask(architecture, broadcast, batching, epoch, batch, dropout, float32Gradients))
-          .treeReduce(MergeGradients.INSTANCE, depth);
+      JavaRDD<GradientSum> sums = data.rddFor(Role.TRAIN)
+          .mapPartitions(new GradientTask(architecture, broadcast, batching, epoch, batch, dropout, float32Gradients));
+      if (reduction == Reduction.ARRIVAL) {
+        return sums.treeReduce(MergeGradients.INSTANCE, depth);
+      }
+      // collect() returns one sum per partition in partition order, whatever order they arrived in.
+      GradientSum total = GradientSum.empty();
+      for (GradientSum s : sums.collect()) {
+        total.merge(s);
+      }
+      return total;
     } finally {
       broadcast.destroy();
     }
@@ -100,10 +119,17 @@ public final class SparkEngine implements Engine {
     sc.setJobDescription("sparkprop evaluate " + role.name().toLowerCase());
     Broadcast<double[]> broadcast = sc.broadcast(params);
     try {
-      return data.rddFor(role)
-          .map(new EvaluationTask(architecture, classes, broadcast, role))
-          .treeReduce(MergeEvaluations.INSTANCE, depth)
-          .inTargetUnits(data.targetScaler());
+      JavaRDD<Evaluation> parts = data.rddFor(role).map(new EvaluationTask(architecture, classes, broadcast, role));
+      if (reduction == Reduction.ARRIVAL) {
+        return parts.treeReduce(MergeEvaluations.INSTANCE, depth).inTargetUnits(data.targetScaler());
+      }
+      // The validation loss steers early stopping, so it is added in a fixed order as well.
+      List<Evaluation> list = parts.collect();
+      Evaluation total = list.get(0);
+      for (int i = 1; i < list.size(); i++) {
+        total.merge(list.get(i));
+      }
+      return total.inTargetUnits(data.targetScaler());
     } finally {
       broadcast.destroy();
     }
@@ -145,6 +171,7 @@ public final class SparkEngine implements Engine {
             ? shard.gradient(new Network32(architecture), p32, batching, epoch, batch)
             : shard.gradient(new Network(architecture), (double[]) value, batching, epoch, batch, dropout));
       }
+      FaultInjection.maybeFail(epoch, batch);
       return List.of(float32 ? sum.sendAsFloat32() : sum).iterator();
     }
   }

@@ -2,6 +2,9 @@ package dev.sparkprop.train;
 
 import dev.sparkprop.datasets.FeatureScaler;
 import dev.sparkprop.nn.Loss;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -111,6 +114,77 @@ public final class Evaluation implements Serializable {
     targetSum += other.targetSum;
     targetSquares += other.targetSquares;
     return this;
+  }
+
+  /**
+   * Writes every sum, exactly (doubles as their bits), for a checkpoint's metrics history;
+   * {@link #readFrom} gives back an evaluation equal in every field.
+   */
+  public void writeTo(DataOutput out) throws IOException {
+    out.writeUTF(loss.name());
+    out.writeInt(classes);
+    out.writeLong(count);
+    out.writeDouble(lossSum);
+    writeCounts(out, confusion);
+    out.writeDouble(squaredError);
+    out.writeDouble(absoluteError);
+    out.writeDouble(targetSum);
+    out.writeDouble(targetSquares);
+    writeCounts(out, positives);
+    writeCounts(out, negatives);
+    out.writeDouble(targetUnit);
+  }
+
+  /**
+   * Reads what {@link #writeTo} wrote. The array sizes follow from the loss and class count, which
+   * are checked against the bytes left in {@code in} before anything is allocated, so a damaged
+   * record fails instead of allocating gigabytes.
+   *
+   * @throws IOException if the record is not one {@link #writeTo} could have written
+   */
+  public static Evaluation readFrom(DataInputStream in) throws IOException {
+    Loss loss;
+    try {
+      loss = Loss.valueOf(in.readUTF());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("unknown loss in an evaluation record");
+    }
+    int classes = in.readInt();
+    if (loss.isClassification() && (classes < 2 || (long) classes * classes > in.available() / Long.BYTES)) {
+      throw new IOException("an evaluation record with " + classes + " classes");
+    }
+    Evaluation e = new Evaluation(loss, classes);
+    e.count = in.readLong();
+    e.lossSum = in.readDouble();
+    readCounts(in, e.confusion);
+    e.squaredError = in.readDouble();
+    e.absoluteError = in.readDouble();
+    e.targetSum = in.readDouble();
+    e.targetSquares = in.readDouble();
+    readCounts(in, e.positives);
+    readCounts(in, e.negatives);
+    e.targetUnit = in.readDouble();
+    return e;
+  }
+
+  private static void writeCounts(DataOutput out, long[] counts) throws IOException {
+    out.writeInt(counts == null ? -1 : counts.length);
+    if (counts != null) {
+      for (long c : counts) {
+        out.writeLong(c);
+      }
+    }
+  }
+
+  private static void readCounts(DataInputStream in, long[] into) throws IOException {
+    int n = in.readInt();
+    if (n != (into == null ? -1 : into.length)) {
+      throw new IOException("an evaluation record's counts have length " + n + ", expected "
+          + (into == null ? -1 : into.length));
+    }
+    for (int i = 0; i < n; i++) {
+      into[i] = in.readLong();
+    }
   }
 
   public long count() {

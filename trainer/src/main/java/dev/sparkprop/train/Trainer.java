@@ -7,8 +7,11 @@ import dev.sparkprop.nn.Network;
 import dev.sparkprop.nn.ParameterLayout;
 import dev.sparkprop.optim.GradientClipping;
 import dev.sparkprop.optim.OptimizerState;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The one training loop, for every engine: per iteration, ask the engine for the batch's sums,
@@ -19,15 +22,71 @@ public final class Trainer {
   private final Network network;
   private final TrainConfig config;
   private final Stopping stopping;
+  private final Checkpointer checkpointer; // null: no checkpoints
+  private final int checkpointEvery;
+  private final Map<String, String> runSettings;
+  private String lastCheckpoint; // where the last checkpoint of the current run went, for messages
 
   public Trainer(Network network, TrainConfig config) {
     this(network, config, Stopping.NONE);
   }
 
   public Trainer(Network network, TrainConfig config, Stopping stopping) {
+    this(network, config, stopping, null, 0, Map.of());
+  }
+
+  private Trainer(Network network, TrainConfig config, Stopping stopping, Checkpointer checkpointer,
+      int checkpointEvery, Map<String, String> runSettings) {
     this.network = network;
     this.config = config;
     this.stopping = stopping;
+    this.checkpointer = checkpointer;
+    this.checkpointEvery = checkpointEvery;
+    this.runSettings = Map.copyOf(runSettings);
+  }
+
+  /**
+   * This trainer, also handing a {@link Checkpoint} to {@code checkpointer} at the end of every
+   * epoch and, with {@code everyIterations > 0}, after every {@code everyIterations}-th
+   * iteration of the run.
+   *
+   * @param runSettings what else fixes the result besides the network, the {@link TrainConfig}
+   *     and the {@link Stopping} rules (the data, its partitioning, the kernels' precision...),
+   *     by name; stored in each checkpoint, and a resumed run must have the same
+   */
+  public Trainer withCheckpoints(Checkpointer checkpointer, int everyIterations, Map<String, String> runSettings) {
+    if (checkpointer == null) {
+      throw new IllegalArgumentException("a checkpointer is required");
+    }
+    if (everyIterations < 0) {
+      throw new IllegalArgumentException("checkpoint interval must be zero or positive, not " + everyIterations);
+    }
+    return new Trainer(network, config, stopping, checkpointer, everyIterations, runSettings);
+  }
+
+  /**
+   * Everything that changes the result, by name: the caller's run settings, the architecture,
+   * each component of the {@link TrainConfig}, and the stopping rules except the time budget
+   * (a resumed run counts the time already spent, and time does not repeat anyway).
+   */
+  public Map<String, String> settings() {
+    Map<String, String> all = new TreeMap<>(runSettings);
+    all.put("architecture", network.architecture().toString());
+    components("", config, all);
+    components("stopping.", new Stopping(stopping.metric(), stopping.patience(), stopping.minImprovement(),
+        stopping.targetLoss(), 0.0), all);
+    return all;
+  }
+
+  /** A record's components by name, read through reflection so that a new one is never forgotten. */
+  private static void components(String prefix, Record record, Map<String, String> into) {
+    for (RecordComponent c : record.getClass().getRecordComponents()) {
+      try {
+        into.put(prefix + c.getName(), String.valueOf(c.getAccessor().invoke(record)));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read " + c.getName() + " of " + record.getClass().getSimpleName(), e);
+      }
+    }
   }
 
   /**
@@ -40,6 +99,20 @@ public final class Trainer {
   public record Result(double[] parameters, List<EpochStats> history, int bestEpoch, String stopReason) {}
 
   public Result train(Engine engine, TrainingListener listener) {
+    return train(engine, listener, null);
+  }
+
+  /**
+   * Trains from {@code resume} on, or from the start when it is null. A resumed run takes the
+   * same steps as the run that wrote the checkpoint would have taken after it, so it ends with
+   * the same parameters, bit for bit when the engine sums in a fixed order.
+   *
+   * @throws IllegalArgumentException if the checkpoint's settings are not this run's
+   */
+  public Result train(Engine engine, TrainingListener listener, Checkpoint resume) {
+    if (resume != null) {
+      resume.requireSameSettings(settings());
+    }
     long examples = engine.examples(Role.TRAIN);
     EpochPlan plan = new EpochPlan(examples, config.batchSize(), config.epochs());
     Shard.Batching batching = new Shard.Batching(config.seed(), examples, config.batchSize());
@@ -47,6 +120,14 @@ public final class Trainer {
 
     double[] params = Initializer.initialize(network.architecture(), config.seed());
     OptimizerState state = config.optimizer().newState(params.length, weightMask());
+    if (resume != null) {
+      if (resume.parameters().length != params.length) {
+        throw new IllegalArgumentException("cannot resume: the checkpoint has " + resume.parameters().length
+            + " parameters, the network " + params.length);
+      }
+      params = resume.parameters().clone();
+      state.restore(resume.optimizer());
+    }
     double baseRate = config.optimizer().learningRate();
     double learningRate = baseRate;
     boolean validate = engine.examples(Role.VALIDATION) > 0;
@@ -61,15 +142,38 @@ public final class Trainer {
     String stopReason = null;
     int overfittingFrom = 0;
     long runStart = System.nanoTime();
+    int firstEpoch = 0;
+    int firstBatch = 0;
+    if (resume != null) {
+      history.addAll(resume.history());
+      best = resume.best() == null ? null : resume.best().clone();
+      bestScore = resume.bestScore();
+      bestEpoch = resume.bestEpoch();
+      stopReason = resume.stopReason();
+      overfittingFrom = resume.overfittingFrom();
+      runStart -= (long) (resume.elapsedSeconds() * 1e9);
+      firstEpoch = stopReason != null ? config.epochs() : resume.epoch();
+      firstBatch = resume.iteration();
+    }
+    lastCheckpoint = null;
 
-    for (int epoch = 0; epoch < config.epochs(); epoch++) {
+    for (int epoch = firstEpoch; epoch < config.epochs(); epoch++) {
       long epochStart = System.nanoTime();
       double lossSum = 0.0;
       long seen = 0;
       long computeNanos = 0;
+      int startBatch = 0;
+      if (epoch == firstEpoch && firstBatch > 0) {
+        // Mid-epoch: the epoch's sums so far, so that its reported training loss is the same.
+        lossSum = resume.epochLossSum();
+        seen = resume.epochExamples();
+        computeNanos = resume.epochComputeNanos();
+        epochStart -= (long) (resume.epochSeconds() * 1e9);
+        startBatch = firstBatch;
+      }
       // Without dropout the engine is asked exactly as before, so any engine serves.
       Dropout dropout = config.dropout() > 0.0 ? new Dropout(config.dropout(), config.seed(), epoch) : null;
-      for (int batch = 0; batch < plan.iterationsPerEpoch(); batch++) {
+      for (int batch = startBatch; batch < plan.iterationsPerEpoch(); batch++) {
         learningRate = baseRate * config.schedule().factor(state.steps());
         GradientSum sum = dropout == null ? engine.gradient(params, batching, epoch, batch)
             : engine.gradient(params, batching, epoch, batch, dropout);
@@ -91,6 +195,13 @@ public final class Trainer {
         state.step(params, gradient, learningRate);
         lossSum += sum.loss();
         seen += sum.count();
+        boolean lastOfEpoch = batch + 1 == plan.iterationsPerEpoch();
+        if (checkpointer != null && checkpointEvery > 0 && !lastOfEpoch
+            && ((long) epoch * plan.iterationsPerEpoch() + batch + 1) % checkpointEvery == 0) {
+          checkpoint(new Checkpoint(new TreeMap<>(settings()), epoch, batch + 1, params, state.snapshot(), lossSum, seen,
+              computeNanos, (System.nanoTime() - epochStart) / 1e9, (System.nanoTime() - runStart) / 1e9, history,
+              best, bestScore, bestEpoch, overfittingFrom, null));
+        }
       }
       double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
       double computeSeconds = computeNanos / 1e9;
@@ -119,15 +230,20 @@ public final class Trainer {
         } else if (epoch + 1 - bestEpoch >= stopping.patience()) {
           stopReason = String.format("early stopping: validation %s has not improved for %d epochs; keeping epoch %d (%s %.4f)",
               stopping.metric().cliName(), stopping.patience(), bestEpoch, stopping.metric().cliName(), bestScore);
-          break;
         }
       }
-      if (stopping.targetLoss() > 0 && stats.trainLoss() <= stopping.targetLoss()) {
+      if (stopReason == null && stopping.targetLoss() > 0 && stats.trainLoss() <= stopping.targetLoss()) {
         stopReason = String.format("training loss %.4f reached the target %.4f", stats.trainLoss(), stopping.targetLoss());
-        break;
       }
-      if (stopping.timeBudgetSeconds() > 0 && stats.elapsedSeconds() >= stopping.timeBudgetSeconds()) {
+      if (stopReason == null && stopping.timeBudgetSeconds() > 0 && stats.elapsedSeconds() >= stopping.timeBudgetSeconds()) {
         stopReason = String.format("time budget of %.0f s used up", stopping.timeBudgetSeconds());
+      }
+      if (checkpointer != null) {
+        // After the stopping decision, so that a run killed after its last epoch does not train on when resumed.
+        checkpoint(new Checkpoint(new TreeMap<>(settings()), epoch + 1, 0, params, state.snapshot(), 0.0, 0, 0, 0.0,
+            stats.elapsedSeconds(), history, best, bestScore, bestEpoch, overfittingFrom, stopReason));
+      }
+      if (stopReason != null) {
         break;
       }
     }
@@ -193,16 +309,28 @@ public final class Trainer {
     return mask;
   }
 
-  private static void checkFinite(double loss, double[] gradient, int epoch, int batch, double learningRate) {
+  private void checkpoint(Checkpoint c) {
+    String where = checkpointer.save(c);
+    lastCheckpoint = where + " (" + c.position() + ")";
+  }
+
+  /**
+   * Stops the run on a loss or gradient that is not finite, before the step could spoil the
+   * parameters; no checkpoint is written after this point, so the last one is the last good state.
+   */
+  private void checkFinite(double loss, double[] gradient, int epoch, int batch, double learningRate) {
     double norm = 0.0;
     for (double g : gradient) {
       norm += g * g;
     }
     if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+      String kept = checkpointer == null ? ""
+          : lastCheckpoint == null ? "; no checkpoint was written before it"
+          : "; the last good checkpoint is " + lastCheckpoint;
       throw new TrainingDivergedException(String.format(
           "training diverged in epoch %d, iteration %d: the %s is not finite at learning rate %g;"
-              + " try a smaller --learning-rate or feature scaling",
-          epoch + 1, batch + 1, Double.isFinite(loss) ? "gradient" : "loss", learningRate));
+              + " try a smaller --learning-rate or feature scaling%s",
+          epoch + 1, batch + 1, Double.isFinite(loss) ? "gradient" : "loss", learningRate, kept));
     }
   }
 }
