@@ -5,7 +5,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * One local Spark context for the whole test JVM (starting one costs seconds): two cores, no
- * UI, bound to loopback. Spark stops it in its own shutdown hook.
+ * UI, bound to loopback. Spark stops it in its own shutdown hook. {@code local[2,4]} lets a
+ * failed task be retried up to 4 times, as on a cluster (plain {@code local[2]} fails the job at
+ * the first task failure), so that the fault-injection tests can see a retry.
  */
 public final class SparkTests {
 
@@ -16,7 +18,7 @@ public final class SparkTests {
   public static synchronized JavaSparkContext context() {
     if (context == null) {
       SparkConf conf = new SparkConf()
-          .setMaster("local[2]")
+          .setMaster("local[2,4]")
           .setAppName("sparkprop-tests")
           .set("spark.ui.enabled", "false")
           .set("spark.driver.host", "127.0.0.1")
