@@ -30,6 +30,30 @@ final class Cli {
 
   /** Runs {@code main} (a class with a main method on this JVM's class path) in a child JVM. */
   static Result run(Path workDir, Class<?> main, int minutes, String... args) throws IOException, InterruptedException {
+    Started started = start(workDir, main, args);
+    Process p = started.process();
+    if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError(main.getSimpleName() + " " + String.join(" ", args) + " did not finish in " + minutes + " minutes");
+    }
+    return started.result();
+  }
+
+  /** A child JVM running the command line, and where its output goes. */
+  record Started(Process process, Path out, Path err) {
+    /** The exit status and output, once the process has ended. */
+    Result result() throws IOException {
+      return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Starts the command line in a child JVM and returns at once, for tests that stop it themselves. */
+  static Started start(Path workDir, String... args) throws IOException {
+    return start(workDir, Main.class, args);
+  }
+
+  private static Started start(Path workDir, Class<?> main, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
@@ -43,12 +67,7 @@ final class Cli {
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
         .redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().put("OPENBLAS_NUM_THREADS", "1");
-    Process p = pb.start();
-    if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError(main.getSimpleName() + " " + String.join(" ", args) + " did not finish in " + minutes + " minutes");
-    }
-    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    return new Started(pb.start(), out, err);
   }
 
   /** The flags the launcher passes, from the file the build generates from the parent pom. */
