@@ -324,6 +324,7 @@ final class TrainCommand implements Callable<Integer> {
         runSettings.put("validationFraction", Double.toString(validationFraction));
         runSettings.put("partitions", Integer.toString(data.partitions()));
         runSettings.put("scaling", scale.name());
+        runSettings.put("targetScaling", targetScale.name());
         runSettings.put("precision", arithmetic.cliName());
         runSettings.put("float32Gradients", Boolean.toString(float32Gradients));
         runSettings.put("reduction", sumOrder.cliName());

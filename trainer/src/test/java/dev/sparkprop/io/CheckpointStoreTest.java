@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkprop.datasets.FeatureScaler;
 import dev.sparkprop.nn.Loss;
 import dev.sparkprop.optim.OptimizerState;
 import dev.sparkprop.train.Checkpoint;
@@ -46,6 +47,8 @@ class CheckpointStoreTest {
     binary.add(new double[] {0.1, 0.7, 0.999, 0.5}, 1, 4, new double[] {0, 1, 1, 0}, 0, 1.75);
     Evaluation regression = new Evaluation(Loss.SQUARED_ERROR, 0);
     regression.add(new double[] {1.5, -2.0}, 1, 2, new double[] {1.0, -2.5}, 0, 0.25);
+    // Trained on standardized targets: RMSE and MAE are reported in the targets' own units.
+    regression.inTargetUnits(new FeatureScaler(new double[] {3.0}, new double[] {0.25}));
     Evaluation multiclass = new Evaluation(Loss.SOFTMAX_CROSS_ENTROPY, 3);
     multiclass.add(new double[] {0.2, 0.5, 0.3, 0.9, 0.05, 0.05}, 3, 2, new double[] {1, 2}, 0, 3.0);
     List<EpochStats> history = List.of(
@@ -104,6 +107,8 @@ class CheckpointStoreTest {
       }
     }
     assertEquals(original.history().get(0).validation().auc(), read.history().get(0).validation().auc(), 0.0);
+    // Errors of 0.5 in training units, whose unit is 1 / 0.25 = 4 target units: RMSE 2.
+    assertEquals(2.0, read.history().get(1).validation().rmse(), 0.0);
   }
 
   @Test
