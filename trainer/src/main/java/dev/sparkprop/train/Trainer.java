@@ -155,7 +155,7 @@ public final class Trainer {
       firstEpoch = stopReason != null ? config.epochs() : resume.epoch();
       firstBatch = resume.iteration();
     }
-    lastCheckpoint = null;
+    lastCheckpoint = resume == null ? null : "the one this run resumed from (" + resume.position() + ")";
 
     for (int epoch = firstEpoch; epoch < config.epochs(); epoch++) {
       long epochStart = System.nanoTime();

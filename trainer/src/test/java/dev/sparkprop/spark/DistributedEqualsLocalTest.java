@@ -123,8 +123,8 @@ class DistributedEqualsLocalTest {
   @org.junit.jupiter.api.Test
   @DisplayName("dropout 0 trains bit for bit as before, locally and on Spark")
   void zeroDropoutIsTheOldPath() {
-    // One partition: with several, Spark merges the partitions' sums in the order the tasks
-    // finish, so even two identical runs may differ in the last bit.
+    // One partition: with several, the arrival-order reduction merges the partitions' sums in
+    // the order the tasks finish, so even two identical runs may differ in the last bit.
     int partitions = 1;
     Architecture arch = new Architecture(new int[] {2, 6, 1}, Activation.RELU, Loss.SIGMOID_BINARY_CROSS_ENTROPY);
     TrainConfig old = new TrainConfig(new Momentum(0.05, 0.9, true), 5, 2, SEED, 0.0);

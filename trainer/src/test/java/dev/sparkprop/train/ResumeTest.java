@@ -188,5 +188,14 @@ class ResumeTest {
       assertTrue(Double.isFinite(p));
     }
     assertNotNull(last.optimizer());
+    // Resumed from it, the same settings diverge again, and the message points back to it.
+    TrainingDivergedException again = assertThrows(TrainingDivergedException.class, () -> {
+      try (LocalEngine engine = new LocalEngine(new Network(linear), 0, data.shards())) {
+        new Trainer(new Network(linear), config).withCheckpoints(new Memory(), 1000, RUN)
+            .train(engine, TrainingListener.SILENT, last);
+      }
+    });
+    assertTrue(again.getMessage().contains("the last good checkpoint is the one this run resumed from (" + last.position() + ")"),
+        again.getMessage());
   }
 }
