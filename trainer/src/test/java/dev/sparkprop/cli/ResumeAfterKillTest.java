@@ -91,7 +91,7 @@ class ResumeAfterKillTest {
   }
 
   @Test
-  @DisplayName("--resume of a directory without checkpoints, or --checkpoint-every without a directory, is a usage error")
+  @DisplayName("--resume of a directory without checkpoints, --checkpoint-every without a directory, an unknown --reduction: usage errors")
   void resumeArguments() throws Exception {
     Cli.Result nowhere = Cli.run(dir, "train", "--resume", "nowhere");
     assertEquals(2, nowhere.status(), nowhere::toString);
@@ -100,6 +100,10 @@ class ResumeAfterKillTest {
     Cli.Result every = Cli.run(dir, "train", "--checkpoint-every", "5");
     assertEquals(2, every.status(), every::toString);
     assertTrue(every.err().contains("--checkpoint-every needs --checkpoint-dir DIR"), every::toString);
+
+    Cli.Result reduction = Cli.run(dir, "train", "--reduction", "random");
+    assertEquals(2, reduction.status(), reduction::toString);
+    assertTrue(reduction.err().contains("unknown reduction 'random'; expected deterministic or arrival"), reduction::toString);
   }
 
   private static String resultOf(Cli.Started started) {
