@@ -135,7 +135,7 @@ public final class PreparedData {
       }
       return new PreparedData(byRole, counts, d, labels, separate, scaler, targetScaler, origins);
     } finally {
-      raw.unpersist(false);
+      drop(raw);
     }
   }
 
@@ -173,7 +173,7 @@ public final class PreparedData {
       shards.count();
       return new Separate(shards, labels);
     } finally {
-      raw.unpersist(false);
+      drop(raw);
     }
   }
 
@@ -207,6 +207,15 @@ public final class PreparedData {
       }
     }
     return stats;
+  }
+
+  /**
+   * Unpersists and waits for the executors to let go. A removal left in flight races with the
+   * context's shutdown when a run ends (or fails) right after it, and Spark then prints a
+   * RejectedExecutionException from its block manager's thread pool onto the user's terminal.
+   */
+  private static void drop(JavaRDD<?> rdd) {
+    rdd.unpersist(true);
   }
 
   JavaRDD<ShardSet> rddFor(Role role) {
@@ -273,7 +282,7 @@ public final class PreparedData {
 
   public void release() {
     for (JavaRDD<ShardSet> rdd : distinct()) {
-      rdd.unpersist(false);
+      drop(rdd);
     }
   }
 }
