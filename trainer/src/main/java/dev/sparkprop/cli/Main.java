@@ -1,6 +1,7 @@
 package dev.sparkprop.cli;
 
 import dev.sparkprop.datasets.DataFormatException;
+import dev.sparkprop.io.CannotWriteException;
 import dev.sparkprop.io.ModelFormatException;
 import dev.sparkprop.train.TrainingDivergedException;
 import java.io.PrintWriter;
@@ -80,7 +81,8 @@ public final class Main implements Runnable {
   private static Throwable userError(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof DataFormatException || t instanceof ModelFormatException
-          || t instanceof TrainingDivergedException || t instanceof UsageException) {
+          || t instanceof TrainingDivergedException || t instanceof UsageException
+          || t instanceof CannotWriteException) {
         return t;
       }
     }

@@ -1,5 +1,6 @@
 package dev.sparkprop.cli;
 
+import dev.sparkprop.io.CannotWriteException;
 import dev.sparkprop.io.Model;
 import dev.sparkprop.io.ModelFile;
 import dev.sparkprop.nn.Loss;
@@ -7,11 +8,11 @@ import dev.sparkprop.spark.DataSource;
 import dev.sparkprop.spark.Predictions;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
@@ -68,8 +69,11 @@ final class PredictCommand implements Callable<Integer> {
     Path tmp = null;
     try {
       Files.createDirectories(parent);
-      tmp = Files.createTempFile(parent, "." + out.getFileName(), ".tmp");
-      try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      // Not Files.createTempFile: its file is private to the owner (0600), and the rename would
+      // hand the user an output nobody else may read. A new file gets the usual permissions.
+      tmp = parent.resolve("." + out.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+      try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE)) {
         w.write("row,prediction");
         if (loss.isClassification()) {
           for (int c = 0; c < model.classes(); c++) {
@@ -106,7 +110,7 @@ final class PredictCommand implements Callable<Integer> {
       Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return rows;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+      throw new CannotWriteException(out, "cannot write the predictions", e);
     } finally {
       if (tmp != null) {
         try {

@@ -11,7 +11,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +100,7 @@ public final class CheckpointStore implements Checkpointer {
       syncDirectory(dir);
       prune(checkpoint.epoch(), checkpoint.iteration());
     } catch (IOException e) {
-      throw new UncheckedIOException(target + ": cannot write the checkpoint: " + e.getMessage(), e);
+      throw new CannotWriteException(target, "cannot write the checkpoint", e);
     }
     return target.toString();
   }
@@ -141,7 +140,7 @@ public final class CheckpointStore implements Checkpointer {
     } catch (NoSuchFileException e) {
       return files;
     } catch (IOException e) {
-      throw new UncheckedIOException(dir + ": cannot list checkpoints: " + e.getMessage(), e);
+      throw new CannotWriteException(dir, "cannot list checkpoints", e);
     }
     files.sort(Comparator.comparingLong((Path p) -> position(p)[0]).thenComparingLong(p -> position(p)[1]));
     return files;

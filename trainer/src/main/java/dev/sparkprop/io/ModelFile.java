@@ -808,7 +808,8 @@ public final class ModelFile {
   }
 
   /** An I/O error in words: Java's own messages for these are only the path. */
-  private static String describe(IOException e) {
+  /** An I/O failure in words, naming the file the JDK names (shared with {@link CannotWriteException}). */
+  static String describe(IOException e) {
     if (e instanceof JsonProcessingException j) {
       JsonLocation at = j.getLocation();
       String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();

@@ -12,7 +12,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -294,7 +293,7 @@ final class SourceReader {
       Path p = new Path(path);
       return p.getFileSystem(conf).getFileStatus(p).isFile();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+      throw new DataFormatException(path, 0, "cannot be read: " + e.getMessage(), e);
     }
   }
 
@@ -325,7 +324,7 @@ final class SourceReader {
         throw new DataFormatException(path, 0, "the file is empty");
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+      throw new DataFormatException(path, 0, "cannot be read: " + e.getMessage(), e);
     }
   }
 

@@ -206,6 +206,9 @@ class BadInputCorpusTest {
     c.add(data("evaluate on a malformed CSV", "wrong-columns.csv:4", "expected 3 columns, found 2",
         evaluate("models/good", "--data", "wrong-columns.csv")));
     c.add(data("predict on a malformed CSV", "nan.csv:4", "NaN in column 2", predict("models/good", "nan.csv")));
+    c.add(data("predict --out inside a file", "three-classes.csv/predictions.csv", "cannot write the predictions",
+        List.of("predict", "--model", "models/good", "--data", "three-classes.csv", "--out", "three-classes.csv/predictions.csv",
+            "--master", "local[1]")));
     c.add(data("predict on data with the wrong feature count", "digits", "has 64 features; the model expects 2",
         predict("models/good", "digits")));
 

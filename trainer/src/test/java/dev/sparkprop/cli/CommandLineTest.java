@@ -50,6 +50,9 @@ class CommandLineTest {
     assertEquals(0, predict.status(), predict::toString);
     List<String> rows = Files.readAllLines(dir.resolve("predictions.csv"));
     assertEquals("row,prediction,p0,p1,p2,p3,p4,p5,p6,p7,p8,p9", rows.get(0));
+    Path probe = Files.createFile(dir.resolve("probe"));
+    assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(dir.resolve("predictions.csv")),
+        "the predictions get a new file's usual permissions, not a temporary file's owner-only ones");
     assertEquals(1 + 1797, rows.size());
     String[] first = rows.get(1).split(",");
     double sum = 0;
