@@ -134,7 +134,20 @@ public final class Network {
     return loss;
   }
 
-  /** The buffer holding the last {@link #predict} call's outputs, column-major n_L × m. */
+  /**
+   * Runs the network forward and leaves z_L, the output layer before the loss's output function
+   * (a classifier's logits; for the regression losses, the prediction itself), in
+   * {@link #outputs(Workspace)}: n_L × m. Spark ML reports these as a classifier's raw prediction.
+   */
+  public void logits(double[] params, double[] x, int xOff, int m, Workspace ws) {
+    if (m == 0) {
+      return;
+    }
+    checkBatch(params, m, ws);
+    forward(params, x, xOff, m, ws, null, null, 0);
+  }
+
+  /** The buffer holding the last {@link #predict} or {@link #logits} call's outputs, column-major n_L × m. */
   public double[] outputs(Workspace ws) {
     return ws.activations[layout.layers()];
   }

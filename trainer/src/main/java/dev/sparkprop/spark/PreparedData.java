@@ -16,7 +16,9 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
 
 /**
  * The data of a run, cached on the executors as one {@link ShardSet} per partition: read from
@@ -94,9 +96,40 @@ public final class PreparedData {
    */
   public static PreparedData prepare(JavaSparkContext sc, DataSource source, DataSource testSource,
       DataSource validationSource, Options options) {
-    JavaRDD<Shard> raw = SourceReader.read(sc, source, options.partitions()).persist(StorageLevel.MEMORY_ONLY());
+    return prepare(sc, SourceReader.read(sc, source, options.partitions()), source, source.describe(), testSource,
+        validationSource, options);
+  }
+
+  /**
+   * Labelled feature vectors already in Spark, such as the rows of a DataFrame, as the data of a
+   * run: held out and scaled by {@code options} like any source. An example's index, which
+   * decides its role and its place in every epoch's batches, is its position in the order of
+   * {@code examples}; so the same rows in the same order train the same model however they are
+   * partitioned. There are at most {@code options.partitions()} shards (fewer partitions are
+   * kept as they are).
+   *
+   * @param name how the data is named in messages
+   * @throws DataFormatException when there is no example, the vectors differ in width, or a value
+   *     is not finite
+   */
+  public static PreparedData fromVectors(JavaSparkContext sc, JavaRDD<Tuple2<Vector, Double>> examples, String name,
+      Options options) {
+    if (examples.isEmpty()) {
+      throw new DataFormatException(name, 0, "no data rows");
+    }
+    int features = examples.first()._1().size();
+    if (features <= 0) {
+      throw new DataFormatException(name, 1, "the feature vector is empty");
+    }
+    return prepare(sc, SourceReader.fromVectors(examples, name, features, options.partitions()), null, name, null,
+        null, options);
+  }
+
+  /** @param source where {@code read} came from, or null for vectors handed over by the caller */
+  private static PreparedData prepare(JavaSparkContext sc, JavaRDD<Shard> read, DataSource source, String name,
+      DataSource testSource, DataSource validationSource, Options options) {
+    JavaRDD<Shard> raw = read.persist(StorageLevel.MEMORY_ONLY());
     try {
-      String name = source.describe();
       LabelStats labels = raw.map(s -> labelStats(s, name)).reduce(LabelStats::merge);
       long n = labels.count();
       if (n == 0) {
@@ -254,9 +287,13 @@ public final class PreparedData {
    * of the source they were read from.
    */
   public LabelStats.Locator locator(LabelStats labels) {
+    if (!origins.containsKey(labels)) {
+      throw new IllegalArgumentException("not labels of this data: " + labels);
+    }
     DataSource source = origins.get(labels);
     if (source == null) {
-      throw new IllegalArgumentException("not labels of this data: " + labels);
+      // Vectors from fromVectors: a position is the row's place in the caller's order.
+      return (position, problem) -> new DataFormatException(labels.source(), position < 0 ? 0 : position + 1, problem);
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(byRole.get(0).context());
     return (position, problem) -> SourceReader.problemAt(sc, source, position, problem);

@@ -28,6 +28,8 @@ import org.apache.spark.api.java.JavaHadoopRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.util.SerializableConfiguration;
 import scala.Tuple2;
 
@@ -297,10 +299,50 @@ final class SourceReader {
     }
   }
 
-  /** Gives each data line its dense example index and brings the partitions down to P. */
-  private static JavaRDD<Tuple2<Tuple2<String, Long>, Long>> index(JavaRDD<Tuple2<String, Long>> lines, int partitions) {
-    JavaRDD<Tuple2<Tuple2<String, Long>, Long>> indexed = lines.zipWithIndex().map(t -> t);
+  /** Gives each record its dense example index and brings the partitions down to P. */
+  private static <T> JavaRDD<Tuple2<T, Long>> index(JavaRDD<T> records, int partitions) {
+    JavaRDD<Tuple2<T, Long>> indexed = records.zipWithIndex().map(t -> t);
     return indexed.getNumPartitions() > partitions ? indexed.coalesce(partitions) : indexed;
+  }
+
+  /**
+   * Labelled feature vectors that already live in Spark (a DataFrame's rows, say) as raw
+   * shards. Each example's index is its position in {@code examples}' order, so, as with files,
+   * the same rows in the same order give the same shards' examples whatever the partitioning.
+   *
+   * @param features the width every vector must have; a vector of another width is a data error
+   */
+  static JavaRDD<Shard> fromVectors(JavaRDD<Tuple2<Vector, Double>> examples, String name, int features,
+      int partitions) {
+    return index(examples, partitions).mapPartitions((Iterator<Tuple2<Tuple2<Vector, Double>, Long>> it) -> {
+      Rows rows = new Rows(features);
+      float[] buffer = new float[features];
+      while (it.hasNext()) {
+        Tuple2<Tuple2<Vector, Double>, Long> t = it.next();
+        long row = t._2() + 1;
+        Vector v = t._1()._1();
+        double label = t._1()._2();
+        if (v.size() != features) {
+          throw new DataFormatException(name, row, "has " + v.size() + " features; the first row has " + features);
+        }
+        if (!Double.isFinite(label)) {
+          throw new DataFormatException(name, row, "label " + label + " is not a finite number");
+        }
+        // A sparse vector's absent entries are zeros; only the stored ones need reading.
+        Arrays.fill(buffer, 0f);
+        int[] at = v instanceof SparseVector sparse ? sparse.indices() : null;
+        double[] values = v instanceof SparseVector sparse ? sparse.values() : v.toArray();
+        for (int i = 0; i < values.length; i++) {
+          int j = at == null ? i : at[i];
+          if (!Double.isFinite(values[i])) {
+            throw new DataFormatException(name, row, "feature " + j + " is " + values[i]);
+          }
+          buffer[j] = (float) values[i];
+        }
+        rows.add(buffer, 0, label, t._2());
+      }
+      return List.of(rows.toShard()).iterator();
+    });
   }
 
   private static Broadcast<SerializableConfiguration> hadoopConf(JavaSparkContext sc) {
