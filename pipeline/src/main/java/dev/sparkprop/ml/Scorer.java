@@ -1,0 +1,89 @@
+package dev.sparkprop.ml;
+
+import dev.sparkprop.datasets.DataFormatException;
+import dev.sparkprop.datasets.FeatureScaler;
+import dev.sparkprop.nn.Architecture;
+import dev.sparkprop.nn.Loss;
+import dev.sparkprop.nn.Network;
+import dev.sparkprop.nn.Workspace;
+import java.io.Serializable;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+
+/**
+ * The network's forward pass for one row, as the output columns' functions call it on the
+ * executors. It holds only the architecture, the parameter array and the scaler, so that is all
+ * a task ships.
+ *
+ * <p>Inputs go through the same arithmetic as in training: each feature is rounded to float32
+ * (how shards hold them), scaled in float32 as {@link FeatureScaler#apply(float[], int, int)}
+ * does, and widened to double for the kernels. A row therefore scores exactly as it would inside
+ * the trainer.
+ */
+final class Scorer implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private final Architecture architecture;
+  private final double[] parameters;
+  private final FeatureScaler scaler;
+
+  Scorer(Architecture architecture, double[] parameters, FeatureScaler scaler) {
+    this.architecture = architecture;
+    this.parameters = parameters.clone();
+    this.scaler = scaler;
+  }
+
+  /**
+   * z_L for {@code features}: a classifier's logits (Spark's raw prediction), or a regression's
+   * prediction.
+   */
+  double[] logits(Vector features) {
+    int d = architecture.inputs();
+    if (features.size() != d) {
+      throw new DataFormatException("DataFrame", 0,
+          "a features vector has " + features.size() + " entries; the model takes " + d);
+    }
+    float[] x32 = new float[d];
+    int[] at = features instanceof SparseVector sparse ? sparse.indices() : null;
+    double[] values = features instanceof SparseVector sparse ? sparse.values() : features.toArray();
+    for (int i = 0; i < values.length; i++) {
+      x32[at == null ? i : at[i]] = (float) values[i];
+    }
+    scaler.apply(x32, 0, d);
+    double[] x = new double[d];
+    for (int j = 0; j < d; j++) {
+      x[j] = x32[j];
+    }
+    // One row at a time, as Spark's own models score: a workspace for one example is a few
+    // arrays as wide as the layers.
+    Network network = new Network(architecture);
+    Workspace ws = new Workspace(architecture, 1);
+    network.logits(parameters, x, 0, 1, ws);
+    double[] z = new double[architecture.outputs()];
+    System.arraycopy(network.outputs(ws), 0, z, 0, z.length);
+    return z;
+  }
+
+  /** The loss's output function applied to logits: class probabilities for a classifier. */
+  double[] outputs(double[] logits) {
+    double[] p = logits.clone();
+    architecture.loss().output(p, p.length, 1);
+    return p;
+  }
+
+  Loss loss() {
+    return architecture.loss();
+  }
+
+  /** The index of the greatest value, the first on ties (as Spark's {@code Vector.argmax}). */
+  static int argmax(double[] values) {
+    int best = 0;
+    for (int i = 1; i < values.length; i++) {
+      if (values[i] > values[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+}
