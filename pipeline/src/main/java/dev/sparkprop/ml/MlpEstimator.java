@@ -422,7 +422,7 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
           bestEpoch = r.iterations();
           metrics.put("train.loss", r.finalLoss());
         } else {
-          Trainer.Result r = new Trainer(network, config, stopping).train(engine, new TrainingListener() {});
+          Trainer.Result r = new Trainer(network, config, stopping).train(engine, TrainingListener.SILENT);
           parameters = r.parameters();
           bestEpoch = r.bestEpoch();
           EpochStats kept = r.history().get(r.bestEpoch() - 1);

@@ -1,0 +1,168 @@
+package dev.sparkprop.ml;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkprop.datasets.DataFormatException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The estimator's contract: determinism, Params, persistence of its settings, and clear refusals. */
+class EstimatorTest {
+
+  @TempDir
+  Path temp;
+
+  /** The digits as (features, digit) rows, in file order. */
+  private static List<Row> digits;
+
+  @BeforeAll
+  static void readDigits() {
+    Dataset<Row> csv = SparkSessions.local().read().option("header", true).option("inferSchema", true)
+        .csv("data/digits-600.csv");
+    String[] pixels = Arrays.stream(csv.columns()).filter(c -> !c.equals("digit")).toArray(String[]::new);
+    digits = new VectorAssembler().setInputCols(pixels).setOutputCol("features").transform(csv)
+        .select("features", "digit").collectAsList();
+  }
+
+  /** The same rows in the same order, cut into {@code partitions} partitions. */
+  private static Dataset<Row> digits(int partitions) {
+    SparkSession spark = SparkSessions.local();
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return spark.createDataFrame(sc.parallelize(digits, partitions), digits.get(0).schema());
+  }
+
+  private static MlpClassifier small() {
+    return new MlpClassifier().setLabelCol("digit").setLayers(16).setMaxIter(2).setBlockSize(100).setStepSize(0.01);
+  }
+
+  @Test
+  void sameSeedSameModelWhateverThePartitioning() {
+    double[] one = small().fit(digits(1)).trained().parameters();
+    MlpClassificationModel three = small().fit(digits(3));
+    assertEquals(3, ((Number) three.trained().training().get("partitions")).intValue());
+    double[] p3 = three.trained().parameters();
+    assertEquals(one.length, p3.length);
+    double worst = 0;
+    for (int i = 0; i < one.length; i++) {
+      worst = Math.max(worst, Math.abs(one[i] - p3[i]));
+    }
+    // Only the order in which partition sums are added differs.
+    assertTrue(worst < 1e-9, "largest parameter difference " + worst);
+    assertFalse(Arrays.equals(one, small().setSeed(8).fit(digits(1)).trained().parameters()),
+        "another seed starts elsewhere");
+  }
+
+  @Test
+  void paramsHaveSparkNamesDefaultsAndSurviveSaveAndLoad() throws Exception {
+    MlpClassifier mlp = new MlpClassifier();
+    for (String name : List.of("featuresCol", "labelCol", "predictionCol", "probabilityCol", "rawPredictionCol",
+        "seed", "maxIter", "stepSize", "blockSize", "layers", "activation", "optimizer", "l2", "dropout",
+        "validationFraction", "earlyStopping")) {
+      assertTrue(mlp.hasParam(name), name);
+    }
+    assertEquals("features", mlp.getFeaturesCol());
+    assertEquals("rawPrediction", mlp.getRawPredictionCol());
+    assertFalse(mlp.isDefined(mlp.stepSize()), "unset: the optimizer's own learning rate");
+
+    mlp.setLayers(20, 10).setActivation("tanh").setOptimizer("momentum").setStepSize(0.02).setL2(1e-4)
+        .setDropout(0.1).setSeed(99).setLabelCol("y").setProbabilityCol("");
+    String path = temp.resolve("estimator").toString();
+    mlp.save(path);
+    MlpClassifier loaded = MlpClassifier.load(path);
+    assertEquals(mlp.uid(), loaded.uid());
+    assertArrayEquals(new int[] {20, 10}, loaded.getLayers());
+    assertEquals("tanh", loaded.getActivation());
+    assertEquals("momentum", loaded.getOptimizer());
+    assertEquals(0.02, loaded.getStepSize());
+    assertEquals(1e-4, loaded.getL2());
+    assertEquals(0.1, loaded.getDropout());
+    assertEquals(99L, loaded.getSeed());
+    assertEquals("y", loaded.getLabelCol());
+    assertEquals("", loaded.getProbabilityCol());
+    assertFalse(loaded.isSet(loaded.maxIter()));
+  }
+
+  @Test
+  void copyKeepsTheSettingsAndAppliesTheExtraOnes() {
+    MlpClassifier mlp = new MlpClassifier().setLayers(5).setMaxIter(4);
+    MlpClassifier copy = mlp.copy(new ParamMap().put(mlp.stepSize().w(0.5)));
+    assertEquals(mlp.uid(), copy.uid());
+    assertArrayEquals(new int[] {5}, copy.getLayers());
+    assertEquals(4, copy.getMaxIter());
+    assertEquals(0.5, copy.getStepSize());
+    assertFalse(mlp.isSet(mlp.stepSize()), "the original is unchanged");
+  }
+
+  @Test
+  void invalidSettingsAreRefusedWhenSet() {
+    MlpClassifier mlp = new MlpClassifier();
+    assertThrows(IllegalArgumentException.class, () -> mlp.setActivation("softplus"));
+    assertThrows(IllegalArgumentException.class, () -> mlp.setOptimizer("adamax"));
+    assertThrows(IllegalArgumentException.class, () -> mlp.setLayers(8, 0));
+    assertThrows(IllegalArgumentException.class, () -> mlp.setDropout(1.0));
+    assertThrows(IllegalArgumentException.class, () -> mlp.setMaxIter(0));
+  }
+
+  @Test
+  void aFeaturesColumnThatIsNoVectorIsNamed() {
+    Dataset<Row> wrong = digits(1).withColumn("features", functions.lit(1.0));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> small().fit(wrong));
+    assertTrue(e.getMessage().contains("column features must be a vector"), e.getMessage());
+    assertTrue(e.getMessage().contains("VectorAssembler"), e.getMessage());
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> small().setLabelCol("class").fit(digits(1)));
+    assertTrue(missing.getMessage().contains("no label column class"), missing.getMessage());
+  }
+
+  @Test
+  void classLabelsMustBeClassIndices() {
+    Dataset<Row> halves = digits(1).withColumn("digit", functions.col("digit").divide(2.0));
+    DataFormatException e = assertThrows(DataFormatException.class, () -> small().fit(halves));
+    assertTrue(e.getMessage().contains("is not a class index"), e.getMessage());
+  }
+
+  @Test
+  void settingsThatWouldBeIgnoredAreRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> small().setOptimizer("lbfgs").fit(digits(1)));
+    assertTrue(e.getMessage().contains("stepSize"), e.getMessage());
+    IllegalArgumentException blind = assertThrows(IllegalArgumentException.class,
+        () -> small().setEarlyStopping(2).fit(digits(1)));
+    assertTrue(blind.getMessage().contains("validationFraction"), blind.getMessage());
+  }
+
+  @Test
+  void aValidationFractionIsHeldOutAndScored() {
+    MlpClassificationModel model = small().setMaxIter(3).setValidationFraction(0.2).setEarlyStopping(1)
+        .fit(digits(2));
+    assertEquals(480, ((Number) model.trained().training().get("trainExamples")).intValue());
+    assertTrue(model.trained().metrics().containsKey("validation.accuracy"), model.trained().metrics().toString());
+    int best = ((Number) model.trained().training().get("bestEpoch")).intValue();
+    assertTrue(best >= 1 && best <= 3, "best epoch " + best);
+  }
+
+  @Test
+  void outputColumnsCanBeLeftOutOrRenamed() {
+    MlpClassificationModel model = small().setMaxIter(1).fit(digits(2));
+    Dataset<Row> out = model.setRawPredictionCol("").setProbabilityCol("p").setPredictionCol("guess")
+        .transform(digits(2));
+    assertArrayEquals(new String[] {"features", "digit", "p", "guess"}, out.columns());
+    assertNotEquals(0, out.count());
+  }
+}
