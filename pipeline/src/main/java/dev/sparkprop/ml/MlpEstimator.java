@@ -20,6 +20,7 @@ import dev.sparkprop.train.Stopping;
 import dev.sparkprop.train.TrainConfig;
 import dev.sparkprop.train.Trainer;
 import dev.sparkprop.train.TrainingListener;
+import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +45,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Function1;
 import scala.Tuple2;
 
 /**
@@ -100,11 +102,11 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
         + Defaults.MAX_BATCH + ", a tenth of the training rows))", ParamValidators.gt(0));
     layers = new IntArrayParam(this, "layers", "hidden layer widths, from the input side; the input and output"
         + " widths follow from the data (unlike MultilayerPerceptronClassifier's layers, which include them)",
-        MlpEstimator::allPositive);
+        valid(MlpEstimator::allPositive));
     activation = new Param<>(this, "activation", "hidden activation: sigmoid, tanh, relu, leaky-relu, identity",
-        MlpEstimator::isActivation);
+        valid(MlpEstimator::isActivation));
     optimizer = new Param<>(this, "optimizer", "optimizer: " + Optimizer.NAMES + ", or lbfgs (full batch)",
-        MlpEstimator::isOptimizer);
+        valid(MlpEstimator::isOptimizer));
     l2 = new DoubleParam(this, "l2", "L2 penalty on the weights (not the biases)", ParamValidators.gtEq(0));
     dropout = new DoubleParam(this, "dropout", "inverted dropout rate on the hidden layers, in [0, 1)",
         ParamValidators.inRange(0, 1, true, false));
@@ -321,6 +323,15 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
   public E setEarlyStopping(int value) {
     set(earlyStopping, value);
     return self();
+  }
+
+  /** A predicate as the Scala function a Param validates with; serializable, as Params must be. */
+  private static <T> Function1<T, Object> valid(Check<T> check) {
+    return (Function1<T, Object> & Serializable) value -> check.test(value);
+  }
+
+  private interface Check<T> extends Serializable {
+    boolean test(T value);
   }
 
   private static boolean allPositive(int[] widths) {

@@ -99,6 +99,28 @@ class EstimatorTest {
   }
 
   @Test
+  void estimatorAndModelSerialize() throws Exception {
+    MlpClassifier mlp = small().setActivation("tanh");
+    MlpClassifier back = roundTrip(mlp);
+    assertEquals(mlp.uid(), back.uid());
+    assertEquals("tanh", back.getActivation());
+    assertThrows(IllegalArgumentException.class, () -> back.setActivation("softplus"), "validators survive");
+    MlpClassificationModel model = small().setMaxIter(1).fit(digits(1));
+    assertArrayEquals(model.trained().parameters(), roundTrip(model).trained().parameters());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T roundTrip(T value) throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(value);
+    }
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      return (T) in.readObject();
+    }
+  }
+
+  @Test
   void copyKeepsTheSettingsAndAppliesTheExtraOnes() {
     MlpClassifier mlp = new MlpClassifier().setLayers(5).setMaxIter(4);
     MlpClassifier copy = mlp.copy(new ParamMap().put(mlp.stepSize().w(0.5)));

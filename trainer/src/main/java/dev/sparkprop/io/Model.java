@@ -3,6 +3,7 @@ package dev.sparkprop.io;
 import dev.sparkprop.datasets.FeatureScaler;
 import dev.sparkprop.datasets.Scaling;
 import dev.sparkprop.nn.Architecture;
+import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +22,10 @@ import java.util.Map;
  */
 public record Model(Architecture architecture, double[] parameters, Scaling scaling, FeatureScaler scaler,
     int classes, Map<String, Object> training, Map<String, Double> metrics, Scaling targetScaling,
-    FeatureScaler targetScaler) {
+    FeatureScaler targetScaler) implements Serializable {
+
+  // Spark ML models are Serializable (their Params are), and the pipeline's models hold one of these.
+  private static final long serialVersionUID = 1L;
 
   /** A model whose targets were used as they are. */
   public Model(Architecture architecture, double[] parameters, Scaling scaling, FeatureScaler scaler,
