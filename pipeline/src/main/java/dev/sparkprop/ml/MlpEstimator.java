@@ -326,11 +326,11 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
   }
 
   /** A predicate as the Scala function a Param validates with; serializable, as Params must be. */
-  private static <T> Function1<T, Object> valid(Check<T> check) {
+  static <T> Function1<T, Object> valid(Check<T> check) {
     return (Function1<T, Object> & Serializable) value -> check.test(value);
   }
 
-  private interface Check<T> extends Serializable {
+  interface Check<T> extends Serializable {
     boolean test(T value);
   }
 
@@ -378,6 +378,11 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
   /** A model around the trained network, with this estimator's uid. */
   abstract M newModel(Model trained);
 
+  /** How the labels are rescaled for training: NONE unless the regressor is told otherwise. */
+  Scaling labelScaling() {
+    return Scaling.NONE;
+  }
+
   /** The columns the model adds, in order, for {@link #transformSchema}. */
   abstract StructType addOutputColumns(StructType schema);
 
@@ -409,7 +414,7 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
         .toJavaRDD()
         .map(MlpEstimator::example);
     PreparedData data = PreparedData.fromVectors(sc, examples, name, new PreparedData.Options(
-        examples.getNumPartitions(), getSeed(), 0.0, getValidationFraction(), Scaling.NONE, null));
+        examples.getNumPartitions(), getSeed(), 0.0, getValidationFraction(), Scaling.NONE, null, labelScaling(), null));
     try {
       Task task = task(data.labels());
       Architecture architecture = Architecture.of(data.features(), getLayers(), task.loss().outputsFor(task.classes()),
@@ -459,7 +464,8 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
       training.put("epochs", epochs);
       training.put(lbfgs ? "iterations" : "bestEpoch", bestEpoch);
       training.put("trainExamples", trainCount);
-      Model trained = new Model(architecture, parameters, Scaling.NONE, data.scaler(), task.classes(), training, metrics);
+      Model trained = new Model(architecture, parameters, Scaling.NONE, data.scaler(), task.classes(), training, metrics,
+          labelScaling(), data.targetScaler());
       M model = newModel(trained);
       copyValues(model, ParamMap.empty());
       return model.setParent(this);

@@ -83,7 +83,7 @@ public abstract class MlpModel<M extends MlpModel<M>> extends org.apache.spark.m
 
   /** The scoring function the output columns are computed with. */
   Scorer scorer() {
-    return new Scorer(trained.architecture(), trained.parameters(), trained.scaler());
+    return new Scorer(trained.architecture(), trained.parameters(), trained.scaler(), trained.targetScaler());
   }
 
   @Override

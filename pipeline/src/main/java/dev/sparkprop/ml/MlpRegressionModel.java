@@ -28,8 +28,7 @@ public final class MlpRegressionModel extends MlpModel<MlpRegressionModel> {
 
   /** The prediction for one feature vector. */
   public double predict(Vector features) {
-    Scorer s = scorer();
-    return s.outputs(s.logits(features))[0];
+    return scorer().value(features);
   }
 
   @Override
@@ -40,7 +39,7 @@ public final class MlpRegressionModel extends MlpModel<MlpRegressionModel> {
     }
     Scorer scorer = scorer();
     UserDefinedFunction predict = functions.udf(
-        (UDF1<Vector, Double>) v -> scorer.outputs(scorer.logits(v))[0], DataTypes.DoubleType);
+        (UDF1<Vector, Double>) scorer::value, DataTypes.DoubleType);
     return dataset.toDF().withColumn(getPredictionCol(), predict.apply(functions.col(getFeaturesCol())));
   }
 

@@ -1,8 +1,10 @@
 package dev.sparkprop.ml;
 
 import dev.sparkprop.datasets.LabelStats;
+import dev.sparkprop.datasets.Scaling;
 import dev.sparkprop.io.Model;
 import dev.sparkprop.nn.Loss;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
@@ -14,12 +16,15 @@ import org.apache.spark.sql.types.StructType;
  * A feed-forward network regressor for Spark ML pipelines, trained by sparkprop's data-parallel
  * engine: one identity output with squared-error loss. The model adds {@code prediction}.
  *
- * <p>The label is used as it is; for a label far from unit scale, a smaller {@code stepSize}
- * or a rescaled label trains more easily.
+ * <p>A label far from unit scale trains badly from unit-scale initial weights; {@code
+ * targetScaling} {@code standardize} rescales it for training, and the model maps its output
+ * back, so predictions are in the label's units either way.
  */
 public final class MlpRegressor extends MlpEstimator<MlpRegressor, MlpRegressionModel> {
 
   private static final long serialVersionUID = 1L;
+
+  private final Param<String> targetScaling;
 
   public MlpRegressor() {
     this(Identifiable.randomUID("mlpRegressor"));
@@ -28,6 +33,36 @@ public final class MlpRegressor extends MlpEstimator<MlpRegressor, MlpRegression
   /** The constructor Spark's {@code copy} and reader use. */
   public MlpRegressor(String uid) {
     super(uid);
+    targetScaling = new Param<>(this, "targetScaling", "rescaling of the label for training, fitted on the training"
+        + " rows: none, standardize or minmax; predictions are always in the label's units", valid(MlpRegressor::isScaling));
+    setDefault(targetScaling, "none");
+  }
+
+  public Param<String> targetScaling() {
+    return targetScaling;
+  }
+
+  public String getTargetScaling() {
+    return $(targetScaling);
+  }
+
+  public MlpRegressor setTargetScaling(String value) {
+    set(targetScaling, value);
+    return this;
+  }
+
+  private static boolean isScaling(String name) {
+    try {
+      Scaling.parse(name);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  @Override
+  Scaling labelScaling() {
+    return Scaling.parse(getTargetScaling());
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.sparkprop.ml;
 import dev.sparkprop.datasets.DataFormatException;
 import dev.sparkprop.datasets.FeatureScaler;
 import dev.sparkprop.nn.Architecture;
-import dev.sparkprop.nn.Loss;
 import dev.sparkprop.nn.Network;
 import dev.sparkprop.nn.Workspace;
 import java.io.Serializable;
@@ -27,11 +26,13 @@ final class Scorer implements Serializable {
   private final Architecture architecture;
   private final double[] parameters;
   private final FeatureScaler scaler;
+  private final FeatureScaler targetScaler;
 
-  Scorer(Architecture architecture, double[] parameters, FeatureScaler scaler) {
+  Scorer(Architecture architecture, double[] parameters, FeatureScaler scaler, FeatureScaler targetScaler) {
     this.architecture = architecture;
     this.parameters = parameters.clone();
     this.scaler = scaler;
+    this.targetScaler = targetScaler;
   }
 
   /**
@@ -72,8 +73,9 @@ final class Scorer implements Serializable {
     return p;
   }
 
-  Loss loss() {
-    return architecture.loss();
+  /** A regression's prediction in the label's units: the network's output with the label's scaling undone. */
+  double value(Vector features) {
+    return targetScaler.invert(0, outputs(logits(features))[0]);
   }
 
   /** The index of the greatest value, the first on ties (as Spark's {@code Vector.argmax}). */

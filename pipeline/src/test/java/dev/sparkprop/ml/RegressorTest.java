@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkprop.datasets.Scaling;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.apache.spark.ml.tuning.TrainValidationSplitModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -74,6 +76,23 @@ class RegressorTest {
     List<Row> after = reloaded.transform(test).select("prediction").collectAsList();
     assertEquals(before, after);
     assertEquals(testR2, r2.evaluate(reloaded.transform(test)), 0.0);
+  }
+
+  @Test
+  void aLabelInTheThousandsIsStandardizedForTrainingAndPredictedInItsUnits() throws Exception {
+    Dataset<Row> data = curve(300, 6, 2).withColumn("label", functions.col("label").multiply(1000).plus(5000)).cache();
+    MlpRegressionModel model = new MlpRegressor().setLayers(16).setActivation("tanh").setOptimizer("lbfgs")
+        .setMaxIter(40).setSeed(3).setTargetScaling("standardize").fit(data);
+    assertEquals(Scaling.STANDARDIZE, model.trained().targetScaling());
+    double r2 = new RegressionEvaluator().setMetricName("r2").evaluate(model.transform(data));
+    assertTrue(r2 > 0.9, "R² in the label's units " + r2);
+
+    String path = temp.resolve("scaled").toString();
+    model.save(path);
+    MlpRegressionModel loaded = MlpRegressionModel.load(path);
+    assertEquals(Scaling.STANDARDIZE, loaded.trained().targetScaling());
+    assertEquals(model.transform(data).select("prediction").collectAsList(),
+        loaded.transform(data).select("prediction").collectAsList());
   }
 
   @Test
