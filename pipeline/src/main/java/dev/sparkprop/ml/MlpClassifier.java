@@ -73,11 +73,11 @@ public final class MlpClassifier extends MlpEstimator<MlpClassifier, MlpClassifi
   }
 
   @Override
-  Task task(LabelStats labels) {
+  Task task(LabelStats labels, LabelStats.Locator locator) {
     // Checked before K is derived from the largest label, so a label such as 1e9 or 2.5 gets
-    // a message rather than a network with a billion outputs.
+    // a message naming its row rather than a network with a billion outputs.
     if (!labels.allIntegers() || labels.min() < 0 || labels.max() >= LabelStats.MAX_DISTINCT) {
-      labels.checkClassLabels(LabelStats.MAX_DISTINCT);
+      labels.checkClassLabels(LabelStats.MAX_DISTINCT, locator);
     }
     if (labels.min() == labels.max()) {
       throw new DataFormatException(labels.source(), 0, "only one class (label " + (long) labels.max()

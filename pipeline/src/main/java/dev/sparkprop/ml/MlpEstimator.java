@@ -370,8 +370,11 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
 
   // ----- What the subclasses decide
 
-  /** The task the labels ask for, checked against them: the loss and the number of classes (0 for regression). */
-  abstract Task task(LabelStats labels);
+  /**
+   * The task the labels ask for, checked against them: the loss and the number of classes (0 for
+   * regression). {@code locator} names the row of an offending label.
+   */
+  abstract Task task(LabelStats labels, LabelStats.Locator locator);
 
   record Task(Loss loss, int classes) {}
 
@@ -393,7 +396,7 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
     transformSchema(dataset.schema());
     String features = getFeaturesCol();
     String label = getLabelCol();
-    String name = "DataFrame columns " + features + ", " + label;
+    String name = "DataFrame[" + features + ", " + label + "]";
     boolean lbfgs = isLbfgs(getOptimizer());
     // Refuse settings the chosen path would silently ignore, as the command line does.
     if (lbfgs && (isSet(stepSize) || getEarlyStopping() > 0 || getDropout() > 0)) {
@@ -416,7 +419,7 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
     PreparedData data = PreparedData.fromVectors(sc, examples, name, new PreparedData.Options(
         examples.getNumPartitions(), getSeed(), 0.0, getValidationFraction(), Scaling.NONE, null, labelScaling(), null));
     try {
-      Task task = task(data.labels());
+      Task task = task(data.labels(), data.locator(data.labels()));
       Architecture architecture = Architecture.of(data.features(), getLayers(), task.loss().outputsFor(task.classes()),
           Activation.parse(getActivation()), task.loss());
       long trainCount = data.count(Role.TRAIN);

@@ -66,7 +66,7 @@ public final class MlpRegressor extends MlpEstimator<MlpRegressor, MlpRegression
   }
 
   @Override
-  Task task(LabelStats labels) {
+  Task task(LabelStats labels, LabelStats.Locator locator) {
     return new Task(Loss.SQUARED_ERROR, 0);
   }
 

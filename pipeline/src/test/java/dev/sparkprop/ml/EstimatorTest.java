@@ -156,7 +156,9 @@ class EstimatorTest {
   void classLabelsMustBeClassIndices() {
     Dataset<Row> halves = digits(1).withColumn("digit", functions.col("digit").divide(2.0));
     DataFormatException e = assertThrows(DataFormatException.class, () -> small().fit(halves));
-    assertTrue(e.getMessage().contains("is not a class index"), e.getMessage());
+    // The first row's digit is 0, the second's 1: halved, that is 0.5, the first non-integer.
+    assertEquals("DataFrame[features, digit]:2: label 0.5 is not a class index: expected an integer in 0..999",
+        e.getMessage());
   }
 
   @Test
