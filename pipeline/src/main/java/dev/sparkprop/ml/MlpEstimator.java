@@ -11,6 +11,7 @@ import dev.sparkprop.nn.Initializer;
 import dev.sparkprop.nn.Loss;
 import dev.sparkprop.nn.Network;
 import dev.sparkprop.optim.Optimizer;
+import dev.sparkprop.optim.Schedule;
 import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.SparkEngine;
 import dev.sparkprop.train.Defaults;
@@ -41,7 +42,9 @@ import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -426,7 +429,7 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
       int batch = isSet(blockSize) ? getBlockSize() : Defaults.batchSize(trainCount);
       int epochs = isSet(maxIter) ? getMaxIter() : Defaults.epochs(trainCount, batch);
       TrainConfig config = new TrainConfig(opt, batch, epochs, getSeed(), 0.0, getL2(),
-          dev.sparkprop.optim.Schedule.CONSTANT, 0.0, getDropout());
+          Schedule.CONSTANT, 0.0, getDropout());
       Stopping stopping = new Stopping(Stopping.Metric.LOSS, getEarlyStopping(), 0.0, 0.0, 0.0);
 
       Network network = new Network(architecture);
@@ -509,14 +512,14 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
   }
 
   /** {@code schema} with {@code column} appended, unless the name is empty (Spark's way to skip an output). */
-  static StructType append(StructType schema, String column, org.apache.spark.sql.types.DataType type) {
+  static StructType append(StructType schema, String column, DataType type) {
     if (column.isEmpty()) {
       return schema;
     }
     if (List.of(schema.fieldNames()).contains(column)) {
       throw new IllegalArgumentException("output column " + column + " already exists");
     }
-    return schema.add(new StructField(column, type, false, org.apache.spark.sql.types.Metadata.empty()));
+    return schema.add(new StructField(column, type, false, Metadata.empty()));
   }
 
   @Override
