@@ -5,14 +5,15 @@ import dev.sparkprop.io.CannotWriteException;
 import dev.sparkprop.io.ModelFormatException;
 import dev.sparkprop.train.TrainingDivergedException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code sparkprop} command: train, evaluate, predict. */
+/** The {@code sparkprop} command: train, evaluate, predict, report. */
 @Command(name = "sparkprop", mixinStandardHelpOptions = true, version = "sparkprop 0.1.0",
     description = "Data-parallel neural-network training on Apache Spark.",
-    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class},
+    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ReportCommand.class},
     exitCodeOnInvalidInput = Main.USAGE, exitCodeOnExecutionException = Main.FAILURE)
 public final class Main implements Runnable {
 
@@ -23,7 +24,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "name a command: train, evaluate or predict");
+    throw new CommandLine.ParameterException(new CommandLine(this), "name a command: train, evaluate, predict or report");
   }
 
   public static void main(String[] args) {
@@ -35,7 +36,13 @@ public final class Main implements Runnable {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, command, parsed) -> report(e, verbose, command.getErr()));
-    cli.setParameterExceptionHandler((e, given) -> reportUsage(e, verbose));
+    Path config;
+    try {
+      config = ConfigFile.apply(cli, args);
+    } catch (UsageException e) {
+      return report(e, verbose, cli.getErr());
+    }
+    cli.setParameterExceptionHandler((e, given) -> reportUsage(e, verbose, fromFile(e, config, args)));
     return cli.execute(args);
   }
 
@@ -45,12 +52,17 @@ public final class Main implements Runnable {
    * buries the line that matters under a hundred others.
    */
   static int reportUsage(CommandLine.ParameterException e, boolean verbose) {
+    return reportUsage(e, verbose, null);
+  }
+
+  /** @param file the --config file the bad value came from, named first; null when it came from the command line */
+  static int reportUsage(CommandLine.ParameterException e, boolean verbose, Path file) {
     CommandLine command = e.getCommandLine();
     PrintWriter err = command.getErr();
     if (verbose) {
       e.printStackTrace(err);
     }
-    StringBuilder line = new StringBuilder("sparkprop: ").append(e.getMessage().strip().replace(System.lineSeparator(), "; "));
+    StringBuilder line = new StringBuilder("sparkprop: ").append(file == null ? "" : file + ": ").append(e.getMessage().strip().replace(System.lineSeparator(), "; "));
     if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
       line.append(" (did you mean ").append(String.join(" or ", unmatched.getSuggestions())).append("?)");
     }
@@ -58,6 +70,21 @@ public final class Main implements Runnable {
     err.println(line);
     err.flush();
     return USAGE;
+  }
+
+  /** The --config file, when the option {@code e} complains about was not on the command line and so came from it. */
+  private static Path fromFile(CommandLine.ParameterException e, Path config, String[] args) {
+    if (config == null || !(e.getArgSpec() instanceof CommandLine.Model.OptionSpec option)) {
+      return null;
+    }
+    for (String arg : args) {
+      for (String name : option.names()) {
+        if (arg.equals(name) || arg.startsWith(name + "=")) {
+          return null;
+        }
+      }
+    }
+    return config;
   }
 
   /**

@@ -5,7 +5,7 @@ import dev.sparkprop.datasets.Scaling;
 import dev.sparkprop.datasets.Split.Role;
 import dev.sparkprop.io.CheckpointStore;
 import dev.sparkprop.io.Model;
-import dev.sparkprop.io.ModelFile;
+import dev.sparkprop.io.RunFiles;
 import dev.sparkprop.nn.Activation;
 import dev.sparkprop.nn.Architecture;
 import dev.sparkprop.nn.Loss;
@@ -33,13 +33,16 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Trains a fully connected network on Spark and reports test metrics.",
@@ -189,11 +192,25 @@ final class TrainCommand implements Callable<Integer> {
           "Checkpoints go on into DIR unless --checkpoint-dir says otherwise."})
   Path resumeFrom;
 
+  @Option(names = "--train-metrics", negatable = true, defaultValue = "true",
+      description = {"With --out: score the whole training set after every epoch for the history,",
+          "beside the validation set (one forward pass per epoch; default: on)."})
+  boolean trainMetrics;
+
+  @Option(names = "--config", paramLabel = "FILE", description = {
+      "A properties file of options, keyed by their long names without dashes (hidden=256,128);",
+      "options on the command line win. Every run with --out writes its own as " + RunFiles.CONFIG + "."})
+  Path config; // declared for --help and parsing; ConfigFile.apply reads the file before picocli parses
+
+  /** This command's options as parsed, for writing the run's config.properties. */
+  @Spec
+  CommandSpec spec;
+
   @Mixin
   SparkArgs spark;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     PrintStream console = System.out;
     // Every argument is checked before Spark starts: a typo should cost milliseconds.
     Activation act = Activation.parse(activation);
@@ -273,7 +290,10 @@ final class TrainCommand implements Callable<Integer> {
     }
     String dataSpec = dataArgs.data == null ? "digits" : dataArgs.data;
 
-    try (JavaSparkContext sc = spark.start()) {
+    try (JavaSparkContext sc = spark.start(); RunFiles run = out == null ? null : RunFiles.stage(out)) {
+      if (run != null) {
+        run.write(RunFiles.CONFIG, ConfigFile.effective(spec).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
       console.println(SparkSetup.describe(sc));
       DataArgs.Resolved sources = dataArgs.resolve(dataSpec, seed, sc.hadoopConfiguration());
       DataArgs.Resolved testSources = testData == null ? null : dataArgs.resolve(testData, seed, sc.hadoopConfiguration());
@@ -345,8 +365,11 @@ final class TrainCommand implements Callable<Integer> {
       Evaluation test;
       try (SparkEngine engine = new SparkEngine(sc, data, architecture, task.classes(), arithmetic, float32Gradients,
           sumOrder)) {
-        ProgressPrinter progress = new ProgressPrinter(console, task.loss().isClassification());
-        result = lbfgs ? fullBatch(network, engine, config, progress) : trainer.train(engine, progress, resume);
+        ProgressPrinter progress = ProgressPrinter.forConsole(console);
+        TrainingListener listener = run == null ? progress
+            : TrainingListener.all(progress, new HistoryRecorder(run.history(), engine, trainMetrics,
+                resume == null ? List.of() : resume.history()));
+        result = lbfgs ? fullBatch(network, engine, config, progress, listener) : trainer.train(engine, listener, resume);
         test = engine.evaluate(result.parameters(), Role.TEST);
       }
       if (result.stopReason() != null) {
@@ -394,7 +417,15 @@ final class TrainCommand implements Callable<Integer> {
         test.metrics().forEach((k, v) -> metrics.put("test." + k, v));
         Model model = new Model(architecture, result.parameters(), scale, data.scaler(), task.classes(), training, metrics,
             targetScale, data.targetScaler());
-        ModelFile.save(model, this.out, overwrite);
+        Map<String, Object> evaluation = new LinkedHashMap<>();
+        evaluation.put("test", EvaluateCommand.asJson(test));
+        if (last.validation() != null) {
+          evaluation.put("validation", EvaluateCommand.asJson(last.validation()));
+        }
+        evaluation.put("epoch", result.bestEpoch());
+        run.write(RunFiles.EVALUATION, new com.fasterxml.jackson.databind.ObjectMapper()
+            .writerWithDefaultPrettyPrinter().writeValueAsBytes(evaluation));
+        run.commit(model, overwrite);
         console.println("model saved to " + this.out);
       }
       data.release();
@@ -403,7 +434,8 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /** Breeze's L-BFGS over the whole training set; its iterations are reported as epochs. */
-  private static Trainer.Result fullBatch(Network network, SparkEngine engine, TrainConfig config, ProgressPrinter progress) {
+  private static Trainer.Result fullBatch(Network network, SparkEngine engine, TrainConfig config, ProgressPrinter progress,
+      TrainingListener listener) {
     long start = System.nanoTime();
     Lbfgs.Result r = Lbfgs.minimize(network, engine, Initializer.initialize(network.architecture(), config.seed()),
         config.l2(), config.epochs(), Lbfgs.DEFAULT_TOLERANCE, Lbfgs.DEFAULT_MEMORY);
@@ -414,7 +446,7 @@ final class TrainCommand implements Callable<Integer> {
         examples * (double) r.evaluations() / seconds, seconds, Double.NaN, Double.NaN, Double.NaN);
     progress.out().printf("L-BFGS: %d iterations, %d evaluations (Spark jobs), stopped by %s%n",
         r.iterations(), r.evaluations(), r.stop().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
-    progress.epochFinished(stats);
+    listener.epochFinished(stats, r.parameters());
     return new Trainer.Result(r.parameters(), java.util.List.of(stats), 1, null);
   }
 
@@ -437,29 +469,6 @@ final class TrainCommand implements Callable<Integer> {
   private static void fraction(String name, double value) {
     if (!(value >= 0.0 && value < 1.0)) {
       throw new UsageException(name + " must be in [0, 1), not " + value);
-    }
-  }
-
-  /** One line per epoch. */
-  private record ProgressPrinter(PrintStream out, boolean classification) implements TrainingListener {
-    @Override
-    public void started(EpochPlan plan) {
-      out.println("plan: " + plan.describe());
-    }
-
-    @Override
-    public void warn(String message) {
-      out.println("warning: " + message);
-    }
-
-    @Override
-    public void epochFinished(EpochStats s) {
-      String validation = s.validation() == null ? ""
-          : String.format("  validation loss %.4f %s", s.validation().meanLoss(), describe(s.validation()));
-      String split = Double.isNaN(s.computeSeconds()) ? ""
-          : String.format("compute %.1f s, coordination %.1f s; ", s.computeSeconds(), s.coordinationSeconds());
-      out.printf("epoch %3d  train loss %.4f%s  %,.0f examples/s  %.1f s (%stotal %.1f s)%n",
-          s.epoch(), s.trainLoss(), validation, s.examplesPerSecond(), s.seconds(), split, s.elapsedSeconds());
     }
   }
 }

@@ -107,6 +107,14 @@ public final class ModelFile {
   /** The value of {@code weights.encoding}. */
   public static final String ENCODING = "float64-little-endian";
 
+  /**
+   * What else a model directory may hold, written by {@code train} and {@code report}: the
+   * history, the final evaluation, the configuration, and the report's directory. An
+   * {@code --overwrite} replaces a directory of these and nothing else.
+   */
+  public static final Set<String> RUN_FILES = Set.of(RunFiles.HISTORY, RunFiles.EVALUATION,
+      RunFiles.CONFIG, RunFiles.REPORT);
+
   /** Weights are moved between the array and the file this many doubles (1 MiB) at a time. */
   private static final int CHUNK = 1 << 17;
 
@@ -135,6 +143,16 @@ public final class ModelFile {
    *     is written that {@link #load} would reject
    */
   public static void save(Model model, Path dir, boolean overwrite) {
+    save(model, dir, overwrite, null);
+  }
+
+  /**
+   * As {@link #save(Model, Path, boolean)}, but into {@code staged}, a directory made by
+   * {@link #stage} that already holds the run's other files ({@link #RUN_FILES}): the model's
+   * two files join them, and the whole directory is renamed into place at once. On failure
+   * {@code staged} is deleted with everything in it.
+   */
+  static void save(Model model, Path dir, boolean overwrite, Path staged) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(model.scaling(), "model.scaling");
     String classesProblem = classesProblem(model.architecture(), model.classes());
@@ -155,14 +173,14 @@ public final class ModelFile {
       checkReplaceable(dir, target);
     }
 
-    Path temp = null;
+    Path temp = staged;
     try {
-      try {
-        Files.createDirectories(parent);
-      } catch (FileAlreadyExistsException e) {
-        throw new ModelFormatException(dir, "cannot save the model: " + e.getFile() + " is not a directory", e);
+      if (temp == null) {
+        createParent(dir, parent);
+        temp = createUniqueDirectory(parent, "." + name + ".tmp-");
+      } else if (!parent.equals(temp.toAbsolutePath().normalize().getParent())) {
+        throw new IllegalArgumentException(staged + " was not staged beside " + dir);
       }
-      temp = createUniqueDirectory(parent, "." + name + ".tmp-");
       String sha256 = writeWeights(temp.resolve(WEIGHTS), model.parameters());
       byte[] header = headerBytes(model, sha256);
       writeAndSync(temp.resolve(HEADER), header);
@@ -184,7 +202,39 @@ public final class ModelFile {
   }
 
   /**
-   * Refuses to replace anything but a plain directory holding at most a model's two files: an
+   * Makes the hidden directory beside {@code dir} that {@link #save(Model, Path, boolean, Path)}
+   * will rename to {@code dir}, so that a run can write its other files there as it goes, where
+   * a failed run cannot leave them half-written at {@code dir}.
+   */
+  static Path stage(Path dir) {
+    Path target = dir.toAbsolutePath().normalize();
+    Path name = target.getFileName();
+    if (name == null) {
+      throw new ModelFormatException(dir, "a model cannot be saved as the root directory");
+    }
+    try {
+      createParent(dir, target.getParent());
+      return createUniqueDirectory(target.getParent(), "." + name + ".tmp-");
+    } catch (IOException e) {
+      throw new ModelFormatException(dir, "cannot save the model: " + describe(e), e);
+    }
+  }
+
+  /** Deletes a staged directory that will not become a model: best effort, it is hidden. */
+  static void discard(Path staged) {
+    deleteRecursively(staged);
+  }
+
+  private static void createParent(Path dir, Path parent) throws IOException {
+    try {
+      Files.createDirectories(parent);
+    } catch (FileAlreadyExistsException e) {
+      throw new ModelFormatException(dir, "cannot save the model: " + e.getFile() + " is not a directory", e);
+    }
+  }
+
+  /**
+   * Refuses to replace anything but a plain directory holding at most a model's files: an
    * {@code --overwrite} aimed at the wrong directory must not delete it.
    */
   private static void checkReplaceable(Path dir, Path target) {
@@ -198,7 +248,7 @@ public final class ModelFile {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(target)) {
       for (Path entry : entries) {
         String entryName = entry.getFileName().toString();
-        if (!entryName.equals(HEADER) && !entryName.equals(WEIGHTS)) {
+        if (!entryName.equals(HEADER) && !entryName.equals(WEIGHTS) && !RUN_FILES.contains(entryName)) {
           others.add(entryName);
         }
       }

@@ -7,6 +7,7 @@ import dev.sparkprop.nn.Network;
 import dev.sparkprop.nn.Network32;
 import dev.sparkprop.nn.Precision;
 import dev.sparkprop.train.Engine;
+import dev.sparkprop.train.EpochPlan;
 import dev.sparkprop.train.Evaluation;
 import dev.sparkprop.train.GradientSum;
 import dev.sparkprop.train.Shard;
@@ -41,6 +42,8 @@ public final class SparkEngine implements Engine {
   private final Precision precision;
   private final boolean float32Gradients;
   private final Reduction reduction;
+  /** The planned epochs, for the job descriptions; 0 until {@link #started} (L-BFGS never says). */
+  private int epochs;
 
   public SparkEngine(JavaSparkContext sc, PreparedData data, Architecture architecture, int classes) {
     this(sc, data, architecture, classes, Precision.FLOAT64, false);
@@ -80,6 +83,16 @@ public final class SparkEngine implements Engine {
   }
 
   @Override
+  public void started(EpochPlan plan) {
+    epochs = plan.epochs();
+  }
+
+  /** What the Spark UI shows for an iteration's job: "sparkprop epoch 3/10 iteration 45/235". */
+  static String describeIteration(int epoch, int epochs, int batch, int batches) {
+    return "sparkprop epoch " + (epoch + 1) + (epochs > 0 ? "/" + epochs : "") + " iteration " + (batch + 1) + "/" + batches;
+  }
+
+  @Override
   public long examples(Role role) {
     return data.count(role);
   }
@@ -94,7 +107,7 @@ public final class SparkEngine implements Engine {
     if (dropout != null && dropout.active() && precision == Precision.FLOAT32) {
       throw new UnsupportedOperationException("dropout is not implemented by the float32 kernels");
     }
-    sc.setJobDescription("sparkprop epoch " + (epoch + 1) + " iteration " + (batch + 1) + "/" + batching.batches());
+    sc.setJobDescription(describeIteration(epoch, epochs, batch, batching.batches()));
     // Half the bytes to ship when the kernels would round to float anyway.
     Broadcast<?> broadcast = precision == Precision.FLOAT32 ? sc.broadcast(Network32.narrow(params)) : sc.broadcast(params);
     try {

@@ -10,6 +10,12 @@ import dev.sparkprop.nn.Dropout;
  */
 public interface Engine extends AutoCloseable {
 
+  /**
+   * Told the run's plan before its first iteration, so that an engine can label its work
+   * (Spark's job descriptions say "epoch 3/10").
+   */
+  default void started(EpochPlan plan) {}
+
   /** The number of examples of a role over all partitions. */
   long examples(Role role);
 

@@ -116,6 +116,7 @@ public final class Trainer {
     long examples = engine.examples(Role.TRAIN);
     EpochPlan plan = new EpochPlan(examples, config.batchSize(), config.epochs());
     Shard.Batching batching = new Shard.Batching(config.seed(), examples, config.batchSize());
+    engine.started(plan);
     listener.started(plan);
 
     double[] params = Initializer.initialize(network.architecture(), config.seed());
@@ -195,6 +196,8 @@ public final class Trainer {
         state.step(params, gradient, learningRate);
         lossSum += sum.loss();
         seen += sum.count();
+        listener.iterationFinished(new IterationProgress(epoch + 1, plan.epochs(), batch + 1,
+            plan.iterationsPerEpoch(), lossSum / seen, seen, (System.nanoTime() - epochStart) / 1e9));
         boolean lastOfEpoch = batch + 1 == plan.iterationsPerEpoch();
         if (checkpointer != null && checkpointEvery > 0 && !lastOfEpoch
             && ((long) epoch * plan.iterationsPerEpoch() + batch + 1) % checkpointEvery == 0) {

@@ -5,6 +5,12 @@ public interface TrainingListener {
 
   default void started(EpochPlan plan) {}
 
+  /**
+   * Called after every iteration's optimizer step, on the driver, so it must be cheap: a
+   * listener that draws should throttle itself.
+   */
+  default void iterationFinished(IterationProgress progress) {}
+
   default void epochFinished(EpochStats stats) {}
 
   /**
@@ -19,4 +25,38 @@ public interface TrainingListener {
   default void warn(String message) {}
 
   TrainingListener SILENT = new TrainingListener() {};
+
+  /** Hands every event to each listener in turn, in the order given. */
+  static TrainingListener all(TrainingListener... listeners) {
+    TrainingListener[] each = listeners.clone();
+    return new TrainingListener() {
+      @Override
+      public void started(EpochPlan plan) {
+        for (TrainingListener l : each) {
+          l.started(plan);
+        }
+      }
+
+      @Override
+      public void iterationFinished(IterationProgress progress) {
+        for (TrainingListener l : each) {
+          l.iterationFinished(progress);
+        }
+      }
+
+      @Override
+      public void epochFinished(EpochStats stats, double[] parameters) {
+        for (TrainingListener l : each) {
+          l.epochFinished(stats, parameters);
+        }
+      }
+
+      @Override
+      public void warn(String message) {
+        for (TrainingListener l : each) {
+          l.warn(message);
+        }
+      }
+    };
+  }
 }

@@ -1,0 +1,35 @@
+package dev.sparkprop.cli;
+
+import dev.sparkprop.io.RunFiles;
+import dev.sparkprop.report.Report;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Draws a run's training curves (loss, and accuracy or R², against epoch; train and validation)",
+        "as PNG files, and writes report.html: the curves, the confusion matrix, the history and the configuration,",
+        "in one page that needs no other file. RUN_DIR is a directory written by train --out."})
+final class ReportCommand implements Callable<Integer> {
+
+  @Parameters(paramLabel = "RUN_DIR", description = "A model directory written by train --out.")
+  Path runDir;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Where to write (default: RUN_DIR/" + RunFiles.REPORT + ").")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    // Charts are drawn off-screen; without this, AWT would look for a display.
+    System.setProperty("java.awt.headless", "true");
+    Report report = Report.of(runDir);
+    List<Path> written = report.write(out != null ? out : runDir.resolve(RunFiles.REPORT));
+    for (Path file : written) {
+      System.out.println("wrote " + file);
+    }
+    return 0;
+  }
+}
