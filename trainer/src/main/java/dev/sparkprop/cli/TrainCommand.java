@@ -192,7 +192,7 @@ final class TrainCommand implements Callable<Integer> {
           "Checkpoints go on into DIR unless --checkpoint-dir says otherwise."})
   Path resumeFrom;
 
-  @Option(names = "--train-metrics", negatable = true, defaultValue = "true",
+  @Option(names = "--train-metrics", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = {"With --out: score the whole training set after every epoch for the history,",
           "beside the validation set (one forward pass per epoch; default: on)."})
   boolean trainMetrics;

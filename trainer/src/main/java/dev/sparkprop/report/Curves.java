@@ -9,7 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -52,8 +51,8 @@ public final class Curves {
     }
 
     /** A metric of both sets, by its name in {@link dev.sparkprop.train.Evaluation#metrics()}. */
-    public static Quantity metric(String name, String label) {
-      return new Quantity(label, label, e -> e.train().get(name), e -> e.validation().get(name));
+    public static Quantity metric(String name, String title, String axis) {
+      return new Quantity(title, axis, e -> e.train().get(name), e -> e.validation().get(name));
     }
   }
 
@@ -140,16 +139,5 @@ public final class Curves {
 
   private static boolean finite(Double v) {
     return v != null && Double.isFinite(v);
-  }
-
-  /** Metric names of the history's validation or train maps, for choosing the second chart. */
-  static boolean has(List<RunHistory.Entry> history, String name) {
-    for (RunHistory.Entry e : history) {
-      Map<String, Double> v = e.validation();
-      if (v.containsKey(name) || e.train().containsKey(name)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -86,8 +86,8 @@ public final class Report {
     Map<String, byte[]> pictures = new LinkedHashMap<>();
     String subtitle = subtitle();
     pictures.put(LOSS_PNG, Curves.png(Curves.Quantity.loss(lossName(), history), history, subtitle));
-    Curves.Quantity metric = classification() ? Curves.Quantity.metric("accuracy", "accuracy")
-        : Curves.Quantity.metric("r2", "R²");
+    Curves.Quantity metric = classification() ? Curves.Quantity.metric("accuracy", "Accuracy", "accuracy")
+        : Curves.Quantity.metric("r2", "R²", "R²");
     if (Curves.present(metric, history)) {
       pictures.put(classification() ? "accuracy.png" : "r2.png", Curves.png(metric, history, subtitle));
     }
@@ -120,7 +120,8 @@ public final class Report {
     if (t.has("optimizer")) {
       parts.add(t.get("optimizer").asText());
     }
-    if (t.has("batchSize")) {
+    // L-BFGS takes the whole training set at every step: a batch size would mislead.
+    if (t.has("batchSize") && !t.path("optimizer").asText().equals("lbfgs")) {
       parts.add("batch " + t.get("batchSize").asText());
     }
     parts.add(history.size() + (history.size() == 1 ? " epoch" : " epochs"));
@@ -306,7 +307,10 @@ public final class Report {
 
   private static String number(JsonNode v) {
     if (v.isFloatingPointNumber()) {
-      return String.format(Locale.ROOT, "%.6g", v.doubleValue());
+      double d = v.doubleValue();
+      // Counts arrive as doubles (6000.0): write them as the integers they are.
+      return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.format(Locale.ROOT, "%d", (long) d)
+          : String.format(Locale.ROOT, "%.6g", d);
     }
     return v.asText();
   }
