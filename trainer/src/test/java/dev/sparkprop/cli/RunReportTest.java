@@ -119,8 +119,10 @@ class RunReportTest {
     Cli.Result typed = Cli.run(dir, "train", "--config", "typed.properties");
     assertEquals(2, typed.status(), typed::toString);
     assertTrue(typed.err().contains("sparkprop: typed.properties: Invalid value for option '--epochs': 'ten'"), typed::toString);
-    Cli.Result typedHere = Cli.run(dir, "train", "--config", "typed.properties", "--seed", "x");
-    assertTrue(typedHere.err().contains("sparkprop: Invalid value for option '--seed'"), typedHere::toString);
+    // The same mistake on the command line is the command line's, even with the file in play.
+    Cli.Result typedHere = Cli.run(dir, "train", "--config", "typed.properties", "--epochs", "x");
+    assertEquals(2, typedHere.status(), typedHere::toString);
+    assertTrue(typedHere.err().contains("sparkprop: Invalid value for option '--epochs': 'x'"), typedHere::toString);
 
     Files.writeString(dir.resolve("bad.properties"), "batch-size=0\n");
     Cli.Result bad = Cli.run(dir, "train", "--config", "bad.properties");
