@@ -171,7 +171,8 @@ class BadInputCorpusTest {
     c.add(usage("evaluate without --model", "'--model=DIR'", "Missing required option", List.of("evaluate")));
 
     // More partitions than examples: empty partitions, and it works.
-    c.add(new Case("train with more partitions than examples", 0, "", "", List.of("tiny", "tiny/model.json", "tiny/weights.bin"),
+    c.add(new Case("train with more partitions than examples", 0, "", "", List.of("tiny", "tiny/config.properties",
+        "tiny/evaluation.json", "tiny/history.jsonl", "tiny/model.json", "tiny/weights.bin"),
         false, List.of("train", "--data", "three-classes.csv", "--partitions", "16", "--epochs", "2", "--out", "tiny",
             "--master", "local[2]")));
     c.add(new Case("predict with more partitions than examples", 0, "", "", List.of("all-rows.csv"), false,
