@@ -35,7 +35,8 @@ class PackageLayeringTest {
       "train", Set.of("datasets", "math", "nn", "optim"),
       "spark", Set.of("datasets", "math", "nn", "optim", "train"),
       "io", Set.of("datasets", "math", "nn", "optim", "train"),
-      "cli", Set.of("datasets", "math", "nn", "optim", "train", "spark", "io"));
+      "report", Set.of("datasets", "math", "nn", "optim", "train", "io"),
+      "cli", Set.of("datasets", "math", "nn", "optim", "train", "spark", "io", "report"));
 
   /** Spark's Scala runtime reaches the kernels only through the engine; Breeze through one adapter. */
   private static final Set<String> SPARK_PACKAGES = Set.of("spark", "cli");
