@@ -31,6 +31,7 @@ usage() {
 
 (( $# >= 1 && $# <= 2 )) || usage
 command="$1"
+[[ "$command" =~ ^(up|down|status)$ ]] || usage
 run="${2:-$root/runs/local-cluster}"
 mkdir -p "$run"
 run="$(cd "$run" && pwd)"

@@ -78,7 +78,7 @@ while (( $# )); do
       esac
       shift 2
       ;;
-    *) echo "submit: expected a spark-submit option or train, evaluate or predict, not '$1'" >&2; usage ;;
+    *) echo "submit: expected a spark-submit option or train, evaluate or predict, not '$1'" >&2; exit 2 ;;
   esac
 done
 (( $# )) || usage
