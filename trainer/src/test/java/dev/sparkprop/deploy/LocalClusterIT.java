@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +33,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * sparkprop on a real Spark standalone cluster: a master and two workers, each its own JVM,
  * started by {@code deploy/local-cluster.sh}, and the application jar handed to it by
  * {@code deploy/submit.sh}, exactly as the deploy README tells a user. Training on a cluster
- * must give the parameters that local mode gives with the same seed and partitions (only the
- * order of floating-point additions may differ, hence 1e-9), also when a worker dies mid-run.
+ * must give, bit for bit, the parameters that local mode gives with the same seed and
+ * partitions, also when a worker dies mid-run: the default deterministic reduction adds the
+ * partitions' sums in partition order, whichever executor computed them and whenever.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -85,14 +87,14 @@ class LocalClusterIT {
 
   @Test
   @Order(2)
-  @DisplayName("client deploy mode: tasks run on both workers, and the parameters equal local mode's to 1e-9")
+  @DisplayName("client deploy mode: tasks run on both workers, and the parameters are local mode's, bit for bit")
   void clientDeployMode() throws Exception {
-    assertClose(localMode(), clientMode(), 1e-9);
+    assertSameBits(localMode(), clientMode(), "client deploy mode against local mode");
   }
 
   @Test
   @Order(3)
-  @DisplayName("cluster deploy mode: the driver runs on a worker, writes the model, and trains the same parameters")
+  @DisplayName("cluster deploy mode: the driver runs on a worker, writes the model, and trains the same parameters, bit for bit")
   void clusterDeployMode() throws Exception {
     Path out = dir.resolve("models/cluster");
     Path events = eventDirectory("cluster");
@@ -108,7 +110,7 @@ class LocalClusterIT {
     assertTrue(driverOut.contains("model saved to " + out), driverOut);
 
     assertTasksOnBothWorkers(EventLog.readOnlyLogIn(events));
-    assertClose(localMode(), ModelFile.load(out).parameters(), 1e-9);
+    assertSameBits(localMode(), ModelFile.load(out).parameters(), "cluster deploy mode against local mode");
   }
 
   @Test
@@ -149,7 +151,7 @@ class LocalClusterIT {
             shard + " was not rebuilt on worker 1 after executor " + executor + " was lost: " + stored);
       }
     }
-    assertClose(faultFree, ModelFile.load(out).parameters(), 1e-9);
+    assertSameBits(faultFree, ModelFile.load(out).parameters(), "a run that lost a worker against the fault-free run");
   }
 
   /** The same run in local mode, through the same script: the reference every cluster run must match. */
@@ -213,16 +215,18 @@ class LocalClusterIT {
     return blocks.stream().filter(b -> b.startsWith("rdd_" + newest + "_")).distinct().toList();
   }
 
-  /** The same measure as the other distributed-equals-local tests: largest difference over largest magnitude. */
-  private static void assertClose(double[] expected, double[] actual, double relative) {
-    assertEquals(expected.length, actual.length);
-    double scale = 0.0;
-    double worst = 0.0;
-    for (int i = 0; i < expected.length; i++) {
-      scale = Math.max(scale, Math.abs(expected[i]));
-      worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+  /** Equal bit for bit; otherwise the message gives the largest difference over the largest magnitude. */
+  private static void assertSameBits(double[] expected, double[] actual, String what) {
+    assertEquals(expected.length, actual.length, what);
+    if (!Arrays.equals(expected, actual)) {
+      double scale = 0.0;
+      double worst = 0.0;
+      for (int i = 0; i < expected.length; i++) {
+        scale = Math.max(scale, Math.abs(expected[i]));
+        worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+      }
+      throw new AssertionError(what + ": parameters differ; largest difference " + worst + " over largest magnitude " + scale);
     }
-    assertTrue(worst <= relative * scale, "largest difference " + worst + " exceeds " + relative + " × " + scale);
   }
 
   private static String read(Path file) {
