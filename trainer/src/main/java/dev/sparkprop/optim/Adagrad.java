@@ -36,33 +36,14 @@ public record Adagrad(double learningRate, double epsilon) implements Optimizer 
   public OptimizerState newState(int size) {
     double eps = epsilon;
     double[] sumOfSquares = new double[size];
-    return new OptimizerState() {
-      private long steps;
-
+    return new VectorState(name(), sumOfSquares) {
       @Override
-      public void step(double[] params, double[] gradient, double eta) {
+      void update(double[] params, double[] gradient, double eta, long t) {
         for (int i = 0; i < params.length; i++) {
           double g = gradient[i];
           sumOfSquares[i] += g * g;
           params[i] -= eta * g / (Math.sqrt(sumOfSquares[i]) + eps);
         }
-        steps++;
-      }
-
-      @Override
-      public long steps() {
-        return steps;
-      }
-
-      @Override
-      public Snapshot snapshot() {
-        return Snapshot.of(steps, sumOfSquares);
-      }
-
-      @Override
-      public void restore(Snapshot snapshot) {
-        snapshot.copyInto("adagrad", sumOfSquares);
-        steps = snapshot.steps();
       }
     };
   }

@@ -5,7 +5,7 @@ package dev.sparkprop.optim;
  * AdamW with λ = 0 is Adam bit for bit. With a decay mask it also applies AdamW's decoupled
  * weight decay θ ← θ − η λ θ to the masked-in entries, using θ from before this step's update.
  */
-final class AdamState implements OptimizerState {
+final class AdamState extends VectorState {
 
   private final double beta1;
   private final double beta2;
@@ -14,23 +14,27 @@ final class AdamState implements OptimizerState {
   private final boolean[] decays; // null: no entry decays
   private final double[] m;
   private final double[] v;
-  private long steps;
 
   AdamState(int size, double beta1, double beta2, double epsilon, double weightDecay, boolean[] decays) {
+    this(new double[size], new double[size], beta1, beta2, epsilon, weightDecay, decays);
+  }
+
+  private AdamState(double[] m, double[] v, double beta1, double beta2, double epsilon, double weightDecay,
+      boolean[] decays) {
+    super(weightDecay > 0.0 ? "adamw" : "adam", m, v);
+    this.m = m;
+    this.v = v;
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
     this.weightDecay = weightDecay;
     this.decays = decays == null ? null : decays.clone();
-    this.m = new double[size];
-    this.v = new double[size];
   }
 
   @Override
-  public void step(double[] params, double[] gradient, double eta) {
-    steps++;
-    double c1 = 1.0 - Math.pow(beta1, steps);
-    double c2 = 1.0 - Math.pow(beta2, steps);
+  void update(double[] params, double[] gradient, double eta, long t) {
+    double c1 = 1.0 - Math.pow(beta1, t);
+    double c2 = 1.0 - Math.pow(beta2, t);
     double shrink = eta * weightDecay;
     for (int i = 0; i < params.length; i++) {
       double g = gradient[i];
@@ -41,21 +45,5 @@ final class AdamState implements OptimizerState {
       // The decay is taken from θ before the Adam update, as in the paper's Algorithm 2.
       params[i] = decays != null && decays[i] ? theta - update - shrink * theta : theta - update;
     }
-  }
-
-  @Override
-  public long steps() {
-    return steps;
-  }
-
-  @Override
-  public Snapshot snapshot() {
-    return Snapshot.of(steps, m, v);
-  }
-
-  @Override
-  public void restore(Snapshot snapshot) {
-    snapshot.copyInto(weightDecay > 0.0 ? "adamw" : "adam", m, v);
-    steps = snapshot.steps();
   }
 }

@@ -35,33 +35,14 @@ public record Momentum(double learningRate, double momentum, boolean nesterov) i
     double mu = momentum;
     boolean lookAhead = nesterov;
     double[] velocity = new double[size];
-    return new OptimizerState() {
-      private long steps;
-
+    return new VectorState(name(), velocity) {
       @Override
-      public void step(double[] params, double[] gradient, double eta) {
+      void update(double[] params, double[] gradient, double eta, long t) {
         for (int i = 0; i < params.length; i++) {
           double v = mu * velocity[i] + gradient[i];
           velocity[i] = v;
           params[i] -= eta * (lookAhead ? gradient[i] + mu * v : v);
         }
-        steps++;
-      }
-
-      @Override
-      public long steps() {
-        return steps;
-      }
-
-      @Override
-      public Snapshot snapshot() {
-        return Snapshot.of(steps, velocity);
-      }
-
-      @Override
-      public void restore(Snapshot snapshot) {
-        snapshot.copyInto("momentum", velocity);
-        steps = snapshot.steps();
       }
     };
   }

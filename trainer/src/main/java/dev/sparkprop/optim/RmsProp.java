@@ -43,33 +43,14 @@ public record RmsProp(double learningRate, double rho, double epsilon) implement
     double r = rho;
     double eps = epsilon;
     double[] v = new double[size];
-    return new OptimizerState() {
-      private long steps;
-
+    return new VectorState(name(), v) {
       @Override
-      public void step(double[] params, double[] gradient, double eta) {
+      void update(double[] params, double[] gradient, double eta, long t) {
         for (int i = 0; i < params.length; i++) {
           double g = gradient[i];
           v[i] = r * v[i] + (1.0 - r) * g * g;
           params[i] -= eta * g / (Math.sqrt(v[i]) + eps);
         }
-        steps++;
-      }
-
-      @Override
-      public long steps() {
-        return steps;
-      }
-
-      @Override
-      public Snapshot snapshot() {
-        return Snapshot.of(steps, v);
-      }
-
-      @Override
-      public void restore(Snapshot snapshot) {
-        snapshot.copyInto("rmsprop", v);
-        steps = snapshot.steps();
       }
     };
   }

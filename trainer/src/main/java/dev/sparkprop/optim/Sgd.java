@@ -25,31 +25,12 @@ public record Sgd(double learningRate) implements Optimizer {
 
   @Override
   public OptimizerState newState(int size) {
-    return new OptimizerState() {
-      private long steps;
-
+    return new VectorState(name()) {
       @Override
-      public void step(double[] params, double[] gradient, double eta) {
+      void update(double[] params, double[] gradient, double eta, long t) {
         for (int i = 0; i < params.length; i++) {
           params[i] -= eta * gradient[i];
         }
-        steps++;
-      }
-
-      @Override
-      public long steps() {
-        return steps;
-      }
-
-      @Override
-      public Snapshot snapshot() {
-        return Snapshot.of(steps);
-      }
-
-      @Override
-      public void restore(Snapshot snapshot) {
-        snapshot.copyInto("sgd");
-        steps = snapshot.steps();
       }
     };
   }
