@@ -111,17 +111,9 @@ public final class SparkEngine implements Engine {
     // Half the bytes to ship when the kernels would round to float anyway.
     Broadcast<?> broadcast = precision == Precision.FLOAT32 ? sc.broadcast(Network32.narrow(params)) : sc.broadcast(params);
     try {
-      JavaRDD<GradientSum> sums = data.rddFor(Role.TRAIN)
-          .mapPartitions(new GradientTask(architecture, broadcast, batching, epoch, batch, dropout, float32Gradients));
-      if (reduction == Reduction.ARRIVAL) {
-        return sums.treeReduce(MergeGradients.INSTANCE, depth);
-      }
-      // collect() returns one sum per partition in partition order, whatever order they arrived in.
-      GradientSum total = GradientSum.empty();
-      for (GradientSum s : sums.collect()) {
-        total.merge(s);
-      }
-      return total;
+      return reduce(data.rddFor(Role.TRAIN)
+          .mapPartitions(new GradientTask(architecture, broadcast, batching, epoch, batch, dropout, float32Gradients)),
+          MergeGradients.INSTANCE);
     } finally {
       broadcast.destroy();
     }
@@ -132,20 +124,33 @@ public final class SparkEngine implements Engine {
     sc.setJobDescription("sparkprop evaluate " + role.name().toLowerCase());
     Broadcast<double[]> broadcast = sc.broadcast(params);
     try {
-      JavaRDD<Evaluation> parts = data.rddFor(role).map(new EvaluationTask(architecture, classes, broadcast, role));
-      if (reduction == Reduction.ARRIVAL) {
-        return parts.treeReduce(MergeEvaluations.INSTANCE, depth).inTargetUnits(data.targetScaler());
-      }
-      // The validation loss steers early stopping, so it is added in a fixed order as well.
-      List<Evaluation> list = parts.collect();
-      Evaluation total = list.get(0);
-      for (int i = 1; i < list.size(); i++) {
-        total.merge(list.get(i));
-      }
-      return total.inTargetUnits(data.targetScaler());
+      // The validation loss steers early stopping, so it is added in the chosen order as well.
+      return reduce(data.rddFor(role).map(new EvaluationTask(architecture, classes, broadcast, role)),
+          MergeEvaluations.INSTANCE).inTargetUnits(data.targetScaler());
     } finally {
       broadcast.destroy();
     }
+  }
+
+  /**
+   * One result per partition, added up as {@link #reduction} says: {@code treeReduce} in arrival
+   * order, or {@code collect}, which returns them in partition order whatever order they
+   * arrived in, added on the driver.
+   */
+  private <T> T reduce(JavaRDD<T> parts, Function2<T, T, T> merge) {
+    if (reduction == Reduction.ARRIVAL) {
+      return parts.treeReduce(merge, depth);
+    }
+    List<T> all = parts.collect();
+    T total = all.get(0);
+    try {
+      for (int i = 1; i < all.size(); i++) {
+        total = merge.call(total, all.get(i));
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("merging partition results", e);
+    }
+    return total;
   }
 
   @Override
