@@ -11,6 +11,7 @@ import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -110,8 +111,10 @@ public final class Trainer {
    * @throws IllegalArgumentException if the checkpoint's settings are not this run's
    */
   public Result train(Engine engine, TrainingListener listener, Checkpoint resume) {
+    // Read once: every checkpoint of the run carries the same settings.
+    SortedMap<String, String> settings = new TreeMap<>(settings());
     if (resume != null) {
-      resume.requireSameSettings(settings());
+      resume.requireSameSettings(settings);
     }
     long examples = engine.examples(Role.TRAIN);
     EpochPlan plan = new EpochPlan(examples, config.batchSize(), config.epochs());
@@ -201,7 +204,7 @@ public final class Trainer {
         boolean lastOfEpoch = batch + 1 == plan.iterationsPerEpoch();
         if (checkpointer != null && checkpointEvery > 0 && !lastOfEpoch
             && ((long) epoch * plan.iterationsPerEpoch() + batch + 1) % checkpointEvery == 0) {
-          checkpoint(new Checkpoint(new TreeMap<>(settings()), epoch, batch + 1, params, state.snapshot(), lossSum, seen,
+          checkpoint(new Checkpoint(settings, epoch, batch + 1, params, state.snapshot(), lossSum, seen,
               computeNanos, (System.nanoTime() - epochStart) / 1e9, (System.nanoTime() - runStart) / 1e9, history,
               best, bestScore, bestEpoch, overfittingFrom, null));
         }
@@ -243,7 +246,7 @@ public final class Trainer {
       }
       if (checkpointer != null) {
         // After the stopping decision, so that a run killed after its last epoch does not train on when resumed.
-        checkpoint(new Checkpoint(new TreeMap<>(settings()), epoch + 1, 0, params, state.snapshot(), 0.0, 0, 0, 0.0,
+        checkpoint(new Checkpoint(settings, epoch + 1, 0, params, state.snapshot(), 0.0, 0, 0, 0.0,
             stats.elapsedSeconds(), history, best, bestScore, bestEpoch, overfittingFrom, stopReason));
       }
       if (stopReason != null) {
