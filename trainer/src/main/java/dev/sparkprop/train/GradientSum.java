@@ -1,5 +1,6 @@
 package dev.sparkprop.train;
 
+import dev.sparkprop.math.ArrayWire;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -16,11 +17,12 @@ import java.io.Serializable;
  *
  * <p>On the wire the gradient goes as doubles, or as floats when {@link #sendAsFloat32()} was
  * asked for: half the bytes, a relative rounding of 6e-8 per entry, and still summed in double
- * once received.
+ * once received. Either way the values are written in bulk ({@link ArrayWire}), not element by
+ * element as Java serialization would.
  */
 public final class GradientSum implements Serializable {
 
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   private transient double[] gradient; // null while count == 0
   private double loss;
@@ -89,35 +91,23 @@ public final class GradientSum implements Serializable {
 
   private void writeObject(ObjectOutputStream out) throws IOException {
     out.defaultWriteObject();
+    out.writeBoolean(gradient != null);
     if (gradient == null) {
-      out.writeInt(-1);
       return;
     }
-    out.writeInt(gradient.length);
     if (float32Wire) {
-      float[] f = new float[gradient.length];
-      for (int i = 0; i < f.length; i++) {
-        f[i] = (float) gradient[i];
-      }
-      out.writeObject(f);
+      ArrayWire.writeAsFloats(out, gradient);
     } else {
-      out.writeObject(gradient);
+      ArrayWire.writeDoubles(out, gradient);
     }
   }
 
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
-    int length = in.readInt();
-    if (length < 0) {
+    if (!in.readBoolean()) {
       gradient = null;
-    } else if (float32Wire) {
-      float[] f = (float[]) in.readObject();
-      gradient = new double[length];
-      for (int i = 0; i < length; i++) {
-        gradient[i] = f[i];
-      }
     } else {
-      gradient = (double[]) in.readObject();
+      gradient = float32Wire ? ArrayWire.readFloatsAsDoubles(in) : ArrayWire.readDoubles(in);
     }
   }
 }
