@@ -12,14 +12,17 @@ import dev.sparkprop.train.Evaluation;
 import dev.sparkprop.train.GradientSum;
 import dev.sparkprop.train.Shard;
 import dev.sparkprop.train.ShardSet;
+import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
 
 /**
  * The data-parallel step. Per iteration: broadcast the parameters; every partition runs forward
@@ -30,7 +33,9 @@ import org.apache.spark.broadcast.Broadcast;
  *
  * <p>Each partition's sum starts life on the executor (no zero vector travels in the closure),
  * a partition without examples in the batch sends back an empty sum, and the task closure holds
- * only the architecture, the broadcast handle, four numbers and the dropout settings.
+ * only the architecture, the broadcast handle, four numbers and the dropout settings. The
+ * parameter and gradient vectors are serialized in bulk, and the default reduction submits its
+ * job without Spark's per-job closure cleaning ({@link OnPartition}).
  */
 public final class SparkEngine implements Engine {
 
@@ -109,11 +114,12 @@ public final class SparkEngine implements Engine {
     }
     sc.setJobDescription(describeIteration(epoch, epochs, batch, batching.batches()));
     // Half the bytes to ship when the kernels would round to float anyway.
-    Broadcast<?> broadcast = precision == Precision.FLOAT32 ? sc.broadcast(Network32.narrow(params)) : sc.broadcast(params);
+    Broadcast<BroadcastParameters> broadcast = sc.broadcast(precision == Precision.FLOAT32
+        ? BroadcastParameters.narrowed(params) : BroadcastParameters.of(params));
     try {
-      return reduce(data.rddFor(Role.TRAIN)
-          .mapPartitions(new GradientTask(architecture, broadcast, batching, epoch, batch, dropout, float32Gradients)),
-          MergeGradients.INSTANCE);
+      return reduce(Role.TRAIN,
+          new GradientTask(architecture, broadcast, batching, epoch, batch, dropout, float32Gradients),
+          GradientSum.class, MergeGradients.INSTANCE);
     } finally {
       broadcast.destroy();
     }
@@ -122,10 +128,10 @@ public final class SparkEngine implements Engine {
   @Override
   public Evaluation evaluate(double[] params, Role role) {
     sc.setJobDescription("sparkprop evaluate " + role.name().toLowerCase());
-    Broadcast<double[]> broadcast = sc.broadcast(params);
+    Broadcast<BroadcastParameters> broadcast = sc.broadcast(BroadcastParameters.of(params));
     try {
       // The validation loss steers early stopping, so it is added in the chosen order as well.
-      return reduce(data.rddFor(role).map(new EvaluationTask(architecture, classes, broadcast, role)),
+      return reduce(role, new EvaluationTask(architecture, classes, broadcast, role), Evaluation.class,
           MergeEvaluations.INSTANCE).inTargetUnits(data.targetScaler());
     } finally {
       broadcast.destroy();
@@ -133,19 +139,21 @@ public final class SparkEngine implements Engine {
   }
 
   /**
-   * One result per partition, added up as {@link #reduction} says: {@code treeReduce} in arrival
-   * order, or {@code collect}, which returns them in partition order whatever order they
-   * arrived in, added on the driver.
+   * Runs {@code task} once on every partition of {@code role}'s shards and adds the results up as
+   * {@link #reduction} says: {@code treeReduce} in arrival order, or one result per partition,
+   * which Spark returns in partition order whatever order they arrived in, added on the driver.
    */
-  private <T> T reduce(JavaRDD<T> parts, Function2<T, T, T> merge) {
+  private <T> T reduce(Role role, PartitionTask<T> task, Class<T> type, Function2<T, T, T> merge) {
+    JavaRDD<ShardSet> shards = data.rddFor(role);
     if (reduction == Reduction.ARRIVAL) {
-      return parts.treeReduce(merge, depth);
+      return shards.mapPartitions(it -> List.of(task.run(it)).iterator()).treeReduce(merge, depth);
     }
-    List<T> all = parts.collect();
-    T total = all.get(0);
+    @SuppressWarnings("unchecked")
+    T[] all = (T[]) sc.sc().runJob(shards.rdd(), new OnPartition<>(task), ClassTag$.MODULE$.apply(type));
+    T total = all[0];
     try {
-      for (int i = 1; i < all.size(); i++) {
-        total = merge.call(total, all.get(i));
+      for (int i = 1; i < all.length; i++) {
+        total = merge.call(total, all[i]);
       }
     } catch (Exception e) {
       throw new IllegalStateException("merging partition results", e);
@@ -158,18 +166,46 @@ public final class SparkEngine implements Engine {
     sc.setJobDescription(null);
   }
 
-  private static final class GradientTask implements FlatMapFunction<Iterator<ShardSet>, GradientSum> {
+  /** What one task computes from the shards of its partition. */
+  private interface PartitionTask<T> extends Serializable {
+    T run(Iterator<ShardSet> shards);
+  }
+
+  /**
+   * A {@link PartitionTask} in the form {@code SparkContext.runJob} takes. It is a named class,
+   * not a lambda, on purpose. Before every job Spark's closure cleaner parses, with ASM, the
+   * class file behind each Scala closure it is handed. The public API hands it several: the
+   * lambdas inside {@code JavaRDD.mapPartitions} and {@code RDD.collect}, over classes as large as
+   * {@code RDD} itself. That cost about 6 ms per job here, as much as the rest of an empty job
+   * (benchmarks/run step). A named function is not a closure, so the cleaner leaves it alone.
+   */
+  private static final class OnPartition<T> extends AbstractFunction2<TaskContext, scala.collection.Iterator<ShardSet>, T>
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final PartitionTask<T> task;
+
+    OnPartition(PartitionTask<T> task) {
+      this.task = task;
+    }
+
+    @Override
+    public T apply(TaskContext context, scala.collection.Iterator<ShardSet> shards) {
+      return task.run(CollectionConverters.asJava(shards));
+    }
+  }
+
+  private static final class GradientTask implements PartitionTask<GradientSum> {
     private static final long serialVersionUID = 1L;
     private final Architecture architecture;
-    private final Broadcast<?> params;
+    private final Broadcast<BroadcastParameters> params;
     private final Shard.Batching batching;
     private final int epoch;
     private final int batch;
     private final Dropout dropout; // null for none; a record of three numbers, cheap to ship
     private final boolean float32;
 
-    GradientTask(Architecture architecture, Broadcast<?> params, Shard.Batching batching, int epoch, int batch,
-        Dropout dropout, boolean float32) {
+    GradientTask(Architecture architecture, Broadcast<BroadcastParameters> params, Shard.Batching batching, int epoch,
+        int batch, Dropout dropout, boolean float32) {
       this.dropout = dropout;
       this.float32 = float32;
       this.architecture = architecture;
@@ -180,28 +216,28 @@ public final class SparkEngine implements Engine {
     }
 
     @Override
-    public Iterator<GradientSum> call(Iterator<ShardSet> shards) {
+    public GradientSum run(Iterator<ShardSet> shards) {
       GradientSum sum = GradientSum.empty();
-      Object value = params.value();
+      BroadcastParameters value = params.value();
       while (shards.hasNext()) {
         Shard shard = shards.next().get(Role.TRAIN);
-        sum.merge(value instanceof float[] p32
-            ? shard.gradient(new Network32(architecture), p32, batching, epoch, batch)
-            : shard.gradient(new Network(architecture), (double[]) value, batching, epoch, batch, dropout));
+        sum.merge(value.floats() != null
+            ? shard.gradient(new Network32(architecture), value.floats(), batching, epoch, batch)
+            : shard.gradient(new Network(architecture), value.doubles(), batching, epoch, batch, dropout));
       }
       FaultInjection.maybeFail(epoch, batch);
-      return List.of(float32 ? sum.sendAsFloat32() : sum).iterator();
+      return float32 ? sum.sendAsFloat32() : sum;
     }
   }
 
-  private static final class EvaluationTask implements Function<ShardSet, Evaluation> {
+  private static final class EvaluationTask implements PartitionTask<Evaluation> {
     private static final long serialVersionUID = 1L;
     private final Architecture architecture;
     private final int classes;
-    private final Broadcast<double[]> params;
+    private final Broadcast<BroadcastParameters> params;
     private final Role role;
 
-    EvaluationTask(Architecture architecture, int classes, Broadcast<double[]> params, Role role) {
+    EvaluationTask(Architecture architecture, int classes, Broadcast<BroadcastParameters> params, Role role) {
       this.architecture = architecture;
       this.classes = classes;
       this.params = params;
@@ -209,9 +245,11 @@ public final class SparkEngine implements Engine {
     }
 
     @Override
-    public Evaluation call(ShardSet shards) {
+    public Evaluation run(Iterator<ShardSet> shards) {
       Evaluation e = new Evaluation(architecture.loss(), classes);
-      shards.get(role).evaluate(new Network(architecture), params.value(), e);
+      while (shards.hasNext()) {
+        shards.next().get(role).evaluate(new Network(architecture), params.value().doubles(), e);
+      }
       return e;
     }
   }
