@@ -14,6 +14,7 @@ import java.util.Map;
  *   benchmarks/run                 # every suite
  *   benchmarks/run kernels step    # some of them
  *   benchmarks/run reduction       # only the step suite's reduction table
+ *   benchmarks/run wire            # only its serialization table
  * </pre>
  */
 public final class Benchmarks {
@@ -30,6 +31,7 @@ public final class Benchmarks {
     SUITES.put("kernels", KernelSuite::run);
     SUITES.put("step", StepSuite::run);
     SUITES.put("reduction", StepSuite::reduction);
+    SUITES.put("wire", StepSuite::wire);
     SUITES.put("scaling", ScalingSuite::run);
     SUITES.put("mllib", MllibSuite::run);
   }

@@ -11,23 +11,31 @@ import dev.sparkprop.spark.Reduction;
 import dev.sparkprop.spark.SparkEngine;
 import dev.sparkprop.train.GradientSum;
 import dev.sparkprop.train.Shard;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.serializer.SerializerInstance;
 import org.apache.spark.storage.StorageLevel;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
 
 /**
  * The Spark step, taken apart: per-iteration wall time of the real step, split into the
  * slowest partition's compute and everything else (coordination), next to an empty Spark job
- * and the bare broadcast + treeReduce of a parameter-sized vector, all in the same context.
+ * submitted two ways, all in the same context; and what the vectors cost to serialize.
  */
 final class StepSuite {
 
   static final int PARTITIONS = 2;
   static final int WARMUP = 20;
   static final int REPEATS = 60;
+  static final int WIRE_WARMUP = 500;
   static final Architecture NETWORK =
       new Architecture(new int[] {784, 256, 128, 10}, Activation.RELU, Loss.SOFTMAX_CROSS_ENTROPY);
 
@@ -36,10 +44,11 @@ final class StepSuite {
   /** A Spark configuration and how gradients travel. */
   private record Variant(String name, Precision precision, boolean float32Wire, String... settings) {}
 
-  static void run(Path results) {
+  static void run(Path results) throws IOException {
+    wire(results);
     Report report = new Report("Spark step, local[2], 784-256-128-10 (235,146 parameters), median of " + REPEATS,
-        "configuration", "batch", "step ms", "compute ms", "coordination ms", "empty job ms",
-        "bare broadcast+treeReduce ms", "coordination / empty job");
+        "configuration", "batch", "step ms", "compute ms", "coordination ms", "empty job, JavaRDD API ms",
+        "empty job, runJob ms", "coordination / empty job (JavaRDD API)", "coordination / empty job (runJob)");
     String[] tuned = BenchData.launcherSettings();
     List<Variant> variants = List.of(
         new Variant("Spark defaults", Precision.FLOAT64, false),
@@ -52,20 +61,68 @@ final class StepSuite {
     for (Variant v : variants) {
       try (JavaSparkContext sc = BenchData.spark("local[" + PARTITIONS + "]", v.settings())) {
         PreparedData data = BenchData.fashion(sc, PARTITIONS);
-        double empty = emptyJob(sc);
-        double bare = bareStep(sc, NETWORK.layout().size());
+        double[] empty = emptyJobs(sc);
         for (int batch : new int[] {256, 1024}) {
           double[] step = step(sc, data, batch, v.precision(), v.float32Wire());
-          report.row(v.name(), batch, step[0], step[1], step[0] - step[1], empty, bare, (step[0] - step[1]) / empty);
+          double coordination = step[0] - step[1];
+          report.row(v.name(), batch, step[0], step[1], coordination, empty[0], empty[1], coordination / empty[0],
+              coordination / empty[1]);
         }
         data.release();
       }
     }
-    report.note("step = one engine.gradient call (broadcast θ, forward+backward on each partition's share of the batch, "
-        + "treeReduce, destroy); compute = the slowest partition's kernel time; coordination = step − compute. "
-        + "The optimizer update on the driver is not included (about 1 ms for Adam on 235,146 parameters).");
+    report.note("step = one engine.gradient call with the default (deterministic) reduction: broadcast θ, forward and "
+        + "backward on each partition's share of the batch, one sum per partition back to the driver, added in "
+        + "partition order, destroy the broadcast. compute = the slowest partition's kernel time; coordination = step − "
+        + "compute. The optimizer update on the driver is not included (about 1 ms for Adam on 235,146 parameters). "
+        + "Empty job, JavaRDD API: foreachPartition of a no-op over a cached two-element RDD. Empty job, runJob: the "
+        + "same through SparkContext.runJob with a named function, which Spark's closure cleaner skips, as the step does.");
     report.publish(results, "step");
     reduction(results);
+  }
+
+  /**
+   * What a parameter-sized vector costs to serialize and deserialize with Spark's serializer:
+   * Java's own element-by-element path for a {@code double[]} against the bulk path that
+   * {@link GradientSum} uses ({@code ArrayWire}).
+   */
+  static void wire(Path results) throws IOException {
+    Report report = new Report("Serializing 235,146 doubles with Spark's JavaSerializer, median of " + REPEATS,
+        "payload", "serialize ms", "deserialize ms", "bytes");
+    int size = NETWORK.layout().size();
+    double[] values = Initializer.initialize(NETWORK, 1);
+    try (JavaSparkContext sc = BenchData.launcherSpark("local[1]")) {
+      SerializerInstance serializer = SparkEnv.get().serializer().newInstance();
+      Object[][] payloads = {
+          {"double[] (Java serialization, element by element)", values},
+          {"GradientSum (bulk, ArrayWire)", new GradientSum(values, 0.0, 1, 0)},
+          {"GradientSum as float32 (bulk, ArrayWire)", new GradientSum(values.clone(), 0.0, 1, 0).sendAsFloat32()}};
+      for (Object[] p : payloads) {
+        double[] out = new double[REPEATS];
+        double[] in = new double[REPEATS];
+        long bytes = 0;
+        // Far more warm-up than elsewhere: in a fresh JVM the bulk path ran up to 30× slower for its
+        // first hundred or so calls, while the JIT caught up with the stream classes' copy loops.
+        for (int i = -WIRE_WARMUP; i < REPEATS; i++) {
+          long t0 = System.nanoTime();
+          ByteBuffer buffer = serializer.serialize(p[1], ClassTag$.MODULE$.Any());
+          long t1 = System.nanoTime();
+          Object back = serializer.deserialize(buffer, ClassTag$.MODULE$.Any());
+          long t2 = System.nanoTime();
+          if (i >= 0) {
+            out[i] = (t1 - t0) / 1e6;
+            in[i] = (t2 - t1) / 1e6;
+          }
+          bytes = buffer.limit();
+          int length = back instanceof GradientSum g ? g.gradient().length : ((double[]) back).length;
+          if (length != size) {
+            throw new AssertionError("the payload came back with " + length + " values");
+          }
+        }
+        report.row(p[0], BenchData.median(out), BenchData.median(in), bytes);
+      }
+    }
+    report.publish(results, "wire");
   }
 
   /**
@@ -121,48 +178,39 @@ final class StepSuite {
     return all;
   }
 
-  /** A job of one trivial task per partition over a cached RDD: Spark's fixed cost per job. */
-  static double emptyJob(JavaSparkContext sc) {
+  /**
+   * Spark's fixed cost per job: one trivial task per partition over a cached RDD. {median ms
+   * through the JavaRDD API (foreachPartition), median ms through SparkContext.runJob with a named
+   * function}, the two taking turns.
+   */
+  static double[] emptyJobs(JavaSparkContext sc) {
     JavaRDD<Integer> ids = sc.parallelize(List.of(0, 1), PARTITIONS).persist(StorageLevel.MEMORY_ONLY());
     ids.count();
-    double[] ms = new double[REPEATS];
+    double[][] ms = new double[2][REPEATS];
     for (int i = -WARMUP; i < REPEATS; i++) {
       long t = System.nanoTime();
       ids.foreachPartition(it -> {});
+      long u = System.nanoTime();
+      sc.sc().runJob(ids.rdd(), new Nothing(), ClassTag$.MODULE$.Any());
+      long v = System.nanoTime();
       if (i >= 0) {
-        ms[i] = (System.nanoTime() - t) / 1e6;
+        ms[0][i] = (u - t) / 1e6;
+        ms[1][i] = (v - u) / 1e6;
       }
     }
     ids.unpersist();
-    return BenchData.median(ms);
+    return new double[] {BenchData.median(ms[0]), BenchData.median(ms[1])};
   }
 
-  /** Broadcast a parameter-sized vector, return a zero vector of that size from each partition, sum them, destroy. */
-  static double bareStep(JavaSparkContext sc, int size) {
-    JavaRDD<Integer> ids = sc.parallelize(List.of(0, 1), PARTITIONS).persist(StorageLevel.MEMORY_ONLY());
-    ids.count();
-    double[] params = new double[size];
-    double[] ms = new double[REPEATS];
-    for (int i = -WARMUP; i < REPEATS; i++) {
-      long t = System.nanoTime();
-      Broadcast<double[]> b = sc.broadcast(params);
-      double[] sum = ids.mapPartitions(it -> List.of(new double[b.value().length]).iterator())
-          .treeReduce((x, y) -> {
-            for (int k = 0; k < x.length; k++) {
-              x[k] += y[k];
-            }
-            return x;
-          }, 1);
-      b.destroy();
-      if (i >= 0) {
-        ms[i] = (System.nanoTime() - t) / 1e6;
-      }
-      if (sum.length != size) {
-        throw new AssertionError();
-      }
+  /** A task that does nothing, as a named function (not a closure, so Spark does not clean it). */
+  private static final class Nothing extends AbstractFunction2<TaskContext, scala.collection.Iterator<Integer>, Object>
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Object apply(TaskContext context, scala.collection.Iterator<Integer> ids) {
+      return null;
     }
-    ids.unpersist();
-    return BenchData.median(ms);
   }
 
   /** {median step ms, median compute ms} of the real step at this batch size. */
@@ -171,8 +219,7 @@ final class StepSuite {
     Shard.Batching batching = new Shard.Batching(1, data.count(Role.TRAIN), batch);
     double[] wall = new double[REPEATS];
     double[] compute = new double[REPEATS];
-    // Spark's treeReduce, as these rows were measured before the deterministic reduction existed.
-    try (SparkEngine engine = new SparkEngine(sc, data, NETWORK, 10, precision, float32, Reduction.ARRIVAL)) {
+    try (SparkEngine engine = new SparkEngine(sc, data, NETWORK, 10, precision, float32, Reduction.DETERMINISTIC)) {
       for (int i = -WARMUP; i < REPEATS; i++) {
         long t = System.nanoTime();
         GradientSum s = engine.gradient(params, batching, 0, Math.floorMod(i, batching.batches()));
