@@ -15,6 +15,7 @@ import dev.sparkprop.train.ShardSet;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -23,6 +24,7 @@ import org.apache.spark.broadcast.Broadcast;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
 
 /**
  * The data-parallel step. Per iteration: broadcast the parameters; every partition runs forward
@@ -140,25 +142,61 @@ public final class SparkEngine implements Engine {
 
   /**
    * Runs {@code task} once on every partition of {@code role}'s shards and adds the results up as
-   * {@link #reduction} says: {@code treeReduce} in arrival order, or one result per partition,
-   * which Spark returns in partition order whatever order they arrived in, added on the driver.
+   * {@link #reduction} says: {@code treeReduce} in arrival order, or in partition order whatever
+   * order they arrive in, on the driver.
    */
   private <T> T reduce(Role role, PartitionTask<T> task, Class<T> type, Function2<T, T, T> merge) {
     JavaRDD<ShardSet> shards = data.rddFor(role);
     if (reduction == Reduction.ARRIVAL) {
       return shards.mapPartitions(it -> List.of(task.run(it)).iterator()).treeReduce(merge, depth);
     }
-    @SuppressWarnings("unchecked")
-    T[] all = (T[]) sc.sc().runJob(shards.rdd(), new OnPartition<>(task), ClassTag$.MODULE$.apply(type));
-    T total = all[0];
-    try {
-      for (int i = 1; i < all.length; i++) {
-        total = merge.call(total, all[i]);
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException("merging partition results", e);
+    int partitions = shards.getNumPartitions();
+    InPartitionOrder<T> total = new InPartitionOrder<>(partitions, merge);
+    List<Object> all = IntStream.range(0, partitions).boxed().<Object>map(i -> i).toList();
+    sc.sc().runJob(shards.rdd(), new OnPartition<>(task), CollectionConverters.asScala(all).toSeq(), total,
+        ClassTag$.MODULE$.apply(type));
+    return total.result();
+  }
+
+  /**
+   * Adds the partitions' results in partition order as they arrive: each is folded in as soon as
+   * every earlier one has been. The driver holds only the results that arrived ahead of their
+   * turn, and most of the adding happens while slower tasks still run. Spark calls this on its
+   * scheduler thread, once per partition, however many attempts a task took.
+   */
+  private static final class InPartitionOrder<T> extends AbstractFunction2<Object, T, BoxedUnit> {
+    private final Object[] waiting;
+    private final Function2<T, T, T> merge;
+    private int next;
+    private T total;
+
+    InPartitionOrder(int partitions, Function2<T, T, T> merge) {
+      this.waiting = new Object[partitions];
+      this.merge = merge;
     }
-    return total;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public BoxedUnit apply(Object partition, T result) {
+      waiting[(Integer) partition] = result;
+      while (next < waiting.length && waiting[next] != null) {
+        T r = (T) waiting[next];
+        waiting[next++] = null;
+        try {
+          total = total == null ? r : merge.call(total, r);
+        } catch (Exception e) {
+          throw new IllegalStateException("merging partition results", e);
+        }
+      }
+      return BoxedUnit.UNIT;
+    }
+
+    T result() {
+      if (next != waiting.length) {
+        throw new IllegalStateException("only " + next + " of " + waiting.length + " partition results arrived");
+      }
+      return total;
+    }
   }
 
   @Override
