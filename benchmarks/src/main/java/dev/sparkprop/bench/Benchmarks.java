@@ -15,6 +15,7 @@ import java.util.Map;
  *   benchmarks/run kernels step    # some of them
  *   benchmarks/run reduction       # only the step suite's reduction table
  *   benchmarks/run wire            # only its serialization table
+ *   benchmarks/run timeline        # only its timeline of one step
  * </pre>
  */
 public final class Benchmarks {
@@ -32,6 +33,7 @@ public final class Benchmarks {
     SUITES.put("step", StepSuite::run);
     SUITES.put("reduction", StepSuite::reduction);
     SUITES.put("wire", StepSuite::wire);
+    SUITES.put("timeline", StepTimeline::run);
     SUITES.put("scaling", ScalingSuite::run);
     SUITES.put("mllib", MllibSuite::run);
   }

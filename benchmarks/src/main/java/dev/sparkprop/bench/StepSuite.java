@@ -44,7 +44,7 @@ final class StepSuite {
   /** A Spark configuration and how gradients travel. */
   private record Variant(String name, Precision precision, boolean float32Wire, String... settings) {}
 
-  static void run(Path results) throws IOException {
+  static void run(Path results) throws Exception {
     wire(results);
     Report report = new Report("Spark step, local[2], 784-256-128-10 (235,146 parameters), median of " + REPEATS,
         "configuration", "batch", "step ms", "compute ms", "coordination ms", "empty job, JavaRDD API ms",
@@ -61,12 +61,11 @@ final class StepSuite {
     for (Variant v : variants) {
       try (JavaSparkContext sc = BenchData.spark("local[" + PARTITIONS + "]", v.settings())) {
         PreparedData data = BenchData.fashion(sc, PARTITIONS);
-        double[] empty = emptyJobs(sc);
         for (int batch : new int[] {256, 1024}) {
           double[] step = step(sc, data, batch, v.precision(), v.float32Wire());
           double coordination = step[0] - step[1];
-          report.row(v.name(), batch, step[0], step[1], coordination, empty[0], empty[1], coordination / empty[0],
-              coordination / empty[1]);
+          report.row(v.name(), batch, step[0], step[1], coordination, step[2], step[3], coordination / step[2],
+              coordination / step[3]);
         }
         data.release();
       }
@@ -76,8 +75,10 @@ final class StepSuite {
         + "partition order, destroy the broadcast. compute = the slowest partition's kernel time; coordination = step − "
         + "compute. The optimizer update on the driver is not included (about 1 ms for Adam on 235,146 parameters). "
         + "Empty job, JavaRDD API: foreachPartition of a no-op over a cached two-element RDD. Empty job, runJob: the "
-        + "same through SparkContext.runJob with a named function, which Spark's closure cleaner skips, as the step does.");
+        + "same through SparkContext.runJob with a named function, which Spark's closure cleaner skips, as the step does. "
+        + "The step and the two empty jobs take turns, iteration by iteration.");
     report.publish(results, "step");
+    StepTimeline.run(results);
     reduction(results);
   }
 
@@ -178,30 +179,6 @@ final class StepSuite {
     return all;
   }
 
-  /**
-   * Spark's fixed cost per job: one trivial task per partition over a cached RDD. {median ms
-   * through the JavaRDD API (foreachPartition), median ms through SparkContext.runJob with a named
-   * function}, the two taking turns.
-   */
-  static double[] emptyJobs(JavaSparkContext sc) {
-    JavaRDD<Integer> ids = sc.parallelize(List.of(0, 1), PARTITIONS).persist(StorageLevel.MEMORY_ONLY());
-    ids.count();
-    double[][] ms = new double[2][REPEATS];
-    for (int i = -WARMUP; i < REPEATS; i++) {
-      long t = System.nanoTime();
-      ids.foreachPartition(it -> {});
-      long u = System.nanoTime();
-      sc.sc().runJob(ids.rdd(), new Nothing(), ClassTag$.MODULE$.Any());
-      long v = System.nanoTime();
-      if (i >= 0) {
-        ms[0][i] = (u - t) / 1e6;
-        ms[1][i] = (v - u) / 1e6;
-      }
-    }
-    ids.unpersist();
-    return new double[] {BenchData.median(ms[0]), BenchData.median(ms[1])};
-  }
-
   /** A task that does nothing, as a named function (not a closure, so Spark does not clean it). */
   private static final class Nothing extends AbstractFunction2<TaskContext, scala.collection.Iterator<Integer>, Object>
       implements Serializable {
@@ -213,22 +190,37 @@ final class StepSuite {
     }
   }
 
-  /** {median step ms, median compute ms} of the real step at this batch size. */
+  /**
+   * {median step ms, median compute ms, median empty job ms through the JavaRDD API, median empty
+   * job ms through SparkContext.runJob} at this batch size. The three take turns iteration by
+   * iteration, so that the empty jobs are timed in the same conditions as the step: early in a
+   * context they cost up to three times what they cost once the JIT has settled.
+   */
   static double[] step(JavaSparkContext sc, PreparedData data, int batch, Precision precision, boolean float32) {
     double[] params = Initializer.initialize(NETWORK, 1);
     Shard.Batching batching = new Shard.Batching(1, data.count(Role.TRAIN), batch);
-    double[] wall = new double[REPEATS];
-    double[] compute = new double[REPEATS];
+    JavaRDD<Integer> ids = sc.parallelize(List.of(0, 1), PARTITIONS).persist(StorageLevel.MEMORY_ONLY());
+    ids.count();
+    double[][] ms = new double[4][REPEATS];
     try (SparkEngine engine = new SparkEngine(sc, data, NETWORK, 10, precision, float32, Reduction.DETERMINISTIC)) {
       for (int i = -WARMUP; i < REPEATS; i++) {
         long t = System.nanoTime();
         GradientSum s = engine.gradient(params, batching, 0, Math.floorMod(i, batching.batches()));
+        long u = System.nanoTime();
+        ids.foreachPartition(it -> {});
+        long v = System.nanoTime();
+        sc.sc().runJob(ids.rdd(), new Nothing(), ClassTag$.MODULE$.Any());
+        long w = System.nanoTime();
         if (i >= 0) {
-          wall[i] = (System.nanoTime() - t) / 1e6;
-          compute[i] = s.computeNanos() / 1e6;
+          ms[0][i] = (u - t) / 1e6;
+          ms[1][i] = s.computeNanos() / 1e6;
+          ms[2][i] = (v - u) / 1e6;
+          ms[3][i] = (w - v) / 1e6;
         }
       }
     }
-    return new double[] {BenchData.median(wall), BenchData.median(compute)};
+    ids.unpersist();
+    return new double[] {BenchData.median(ms[0]), BenchData.median(ms[1]), BenchData.median(ms[2]),
+        BenchData.median(ms[3])};
   }
 }
