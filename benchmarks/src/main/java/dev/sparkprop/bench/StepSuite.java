@@ -133,7 +133,7 @@ final class StepSuite {
   static void reduction(Path results) {
     Report report = new Report("Reduction modes, local[2], launcher's settings, 784-256-128-10, median of " + REPEATS
         + " iterations each, the two modes alternating", "partitions", "batch", "arrival (treeReduce) step ms",
-        "deterministic (collect, partition order) step ms", "difference ms", "difference %");
+        "deterministic (runJob, partition order) step ms", "difference ms", "difference %");
     String[] tuned = BenchData.launcherSettings();
     try (JavaSparkContext sc = BenchData.spark("local[" + PARTITIONS + "]", tuned)) {
       for (int partitions : new int[] {PARTITIONS, 8}) {
@@ -146,7 +146,8 @@ final class StepSuite {
       }
     }
     report.note("treeReduce uses depth 1 up to 4 partitions and depth 2 (a shuffle stage) beyond; the deterministic "
-        + "mode always collects one sum per partition and adds them on the driver in partition order.");
+        + "mode always brings one sum per partition to the driver, through SparkContext.runJob, and adds them there in "
+        + "partition order.");
     report.publish(results, "reduction");
   }
 

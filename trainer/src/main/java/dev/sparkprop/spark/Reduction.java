@@ -9,10 +9,11 @@ import java.util.Locale;
 public enum Reduction {
 
   /**
-   * The driver collects one sum per partition and adds them in partition order, so two runs
-   * with the same seed and partitions agree bit for bit whatever the timing, retried tasks
-   * included. Without a tree the driver receives P sums, as {@code treeReduce} does up to four
-   * partitions; beyond that it skips the tree's shuffle stage but holds P gradients at once.
+   * The driver receives one sum per partition and adds them in partition order, each as soon as
+   * the ones before it have arrived, so two runs with the same seed and partitions agree bit for
+   * bit whatever the timing, retried tasks included. Without a tree the driver receives P sums,
+   * as {@code treeReduce} does up to four partitions; beyond that it skips the tree's shuffle
+   * stage, and holds the sums that arrive ahead of their turn.
    */
   DETERMINISTIC,
 
