@@ -102,7 +102,7 @@ final class StepSuite {
         double[] out = new double[REPEATS];
         double[] in = new double[REPEATS];
         long bytes = 0;
-        // Far more warm-up than elsewhere: in a fresh JVM the bulk path ran up to 30× slower for its
+        // Far more warm-up than elsewhere: in a fresh JVM the bulk path ran about 25× slower for its
         // first hundred or so calls, while the JIT caught up with the stream classes' copy loops.
         for (int i = -WIRE_WARMUP; i < REPEATS; i++) {
           long t0 = System.nanoTime();
