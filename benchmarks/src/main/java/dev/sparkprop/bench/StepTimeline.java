@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.SparkListener;
@@ -27,9 +28,6 @@ import org.apache.spark.scheduler.TaskInfo;
 final class StepTimeline extends SparkListener {
 
   private static final int STEPS = 300;
-  private static final String BARRIER = "listener barrier ";
-  /** The local property in which setJobDescription stores the description (SparkContext.SPARK_JOB_DESCRIPTION). */
-  private static final String DESCRIPTION = "spark.job.description";
 
   private record Task(long launch, long finish, long deserialize, long run, long serialize) {}
 
@@ -37,22 +35,16 @@ final class StepTimeline extends SparkListener {
   private final Map<Integer, Long> jobEnd = new HashMap<>();
   private final Map<Integer, Integer> jobOfStage = new HashMap<>();
   private final Map<Integer, List<Task>> tasksOfJob = new HashMap<>();
-  private final Map<String, Integer> barriers = new HashMap<>();
 
   @Override
   public synchronized void onJobStart(SparkListenerJobStart start) {
     jobStart.put(start.jobId(), start.time());
-    String description = start.properties() == null ? null : start.properties().getProperty(DESCRIPTION);
-    if (description != null && description.startsWith(BARRIER)) {
-      barriers.put(description, start.jobId());
-    }
     scala.jdk.javaapi.CollectionConverters.asJava(start.stageIds()).forEach(s -> jobOfStage.put((Integer) s, start.jobId()));
   }
 
   @Override
   public synchronized void onJobEnd(SparkListenerJobEnd end) {
     jobEnd.put(end.jobId(), end.time());
-    notifyAll();
   }
 
   @Override
@@ -63,12 +55,13 @@ final class StepTimeline extends SparkListener {
         info.finishTime(), m.executorDeserializeTime(), m.executorRunTime(), m.resultSerializationTime()));
   }
 
-  static void run(Path results) throws InterruptedException {
+  static void run(Path results) throws InterruptedException, TimeoutException {
     Report report = new Report("Where one step's time goes: local[2], 2 partitions, batch 256, the launcher's settings, "
         + "mean of " + STEPS + " steps", "phase", "ms");
     StepTimeline timeline = new StepTimeline();
     try (JavaSparkContext sc = BenchData.launcherSpark("local[" + StepSuite.PARTITIONS + "]")) {
       sc.sc().addSparkListener(timeline);
+      MllibJobs jobs = MllibJobs.attach(sc);
       PreparedData data = BenchData.fashion(sc, StepSuite.PARTITIONS);
       double[] params = Initializer.initialize(StepSuite.NETWORK, 1);
       Shard.Batching batching = new Shard.Batching(1, data.count(Role.TRAIN), 256);
@@ -76,7 +69,7 @@ final class StepTimeline extends SparkListener {
         for (int i = 0; i < StepSuite.WARMUP * 10; i++) {
           engine.gradient(params, batching, 0, i % batching.batches());
         }
-        int first = timeline.awaitQuiet(sc, "before") + 1;
+        int first = awaitQuiet(sc, jobs, "before") + 1;
         long base = System.currentTimeMillis() - System.nanoTime() / 1_000_000;
         double[] called = new double[STEPS];
         double[] returned = new double[STEPS];
@@ -85,7 +78,7 @@ final class StepTimeline extends SparkListener {
           engine.gradient(params, batching, 0, i % batching.batches());
           returned[i] = base + System.nanoTime() / 1e6;
         }
-        int after = timeline.awaitQuiet(sc, "after");
+        int after = awaitQuiet(sc, jobs, "after");
         if (after - first != STEPS) {
           throw new IllegalStateException((after - first) + " jobs ran for " + STEPS + " steps");
         }
@@ -100,25 +93,14 @@ final class StepTimeline extends SparkListener {
   }
 
   /**
-   * Runs a tiny job and waits for the listener to hear of its end. The bus delivers in order, so
-   * by then every earlier job's events have arrived too. Returns the tiny job's id.
+   * Waits until every listener has heard of every job so far (MllibJobs' barrier: the bus
+   * delivers in order, to this listener too) and returns the barrier job's id.
    */
-  private int awaitQuiet(JavaSparkContext sc, String name) throws InterruptedException {
-    String description = BARRIER + name;
-    sc.setJobDescription(description);
-    sc.parallelize(List.of(1), 1).count();
-    sc.setJobDescription(null);
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    synchronized (this) {
-      while (!barriers.containsKey(description) || !jobEnd.containsKey(barriers.get(description))) {
-        long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0) {
-          throw new IllegalStateException("Spark's listener bus did not deliver the end of " + description);
-        }
-        wait(left);
-      }
-      return barriers.get(description);
-    }
+  private static int awaitQuiet(JavaSparkContext sc, MllibJobs jobs, String name)
+      throws InterruptedException, TimeoutException {
+    String group = "sparkprop timeline barrier " + name;
+    jobs.await(sc, group);
+    return jobs.group(group).get(0).id();
   }
 
   private synchronized void report(Report report, int firstJob, double[] called, double[] returned) {
