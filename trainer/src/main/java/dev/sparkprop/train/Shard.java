@@ -28,7 +28,7 @@ import java.io.Serializable;
  */
 public final class Shard implements Serializable {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   /** The most examples pushed through the kernels at once; larger local batches go in chunks. */
   public static final int CHUNK = 256;
@@ -36,7 +36,10 @@ public final class Shard implements Serializable {
   private final int features;
   private final float[] x; // null when coded
   private final byte[] codes; // null unless coded
-  private final FeatureScaler scaler; // decodes codes
+  // The scaler's arrays, copied out once: its accessors copy on every call, far too often for
+  // the decoding loop, which runs once per example of every batch.
+  private final double[] shift; // null unless coded
+  private final double[] scale; // null unless coded
   private final double[] y;
   private final long[] index;
   /** The last epoch's batch order, memoised on the executor: every task of the epoch reuses it. */
@@ -55,7 +58,8 @@ public final class Shard implements Serializable {
     this.features = features;
     this.x = x;
     this.codes = codes;
-    this.scaler = scaler;
+    this.shift = scaler == null ? null : scaler.shift();
+    this.scale = scaler == null ? null : scaler.scale();
     this.y = y;
     this.index = index;
   }
@@ -221,8 +225,6 @@ public final class Shard implements Serializable {
     if (x != null) {
       System.arraycopy(x, src, into, dst, d);
     } else {
-      double[] shift = scaler.shift();
-      double[] scale = scaler.scale();
       for (int k = 0; k < d; k++) {
         into[dst + k] = (float) (((codes[src + k] & 0xff) - shift[k]) * scale[k]);
       }
@@ -238,8 +240,6 @@ public final class Shard implements Serializable {
         into[dst + k] = x[src + k];
       }
     } else {
-      double[] shift = scaler.shift();
-      double[] scale = scaler.scale();
       for (int k = 0; k < d; k++) {
         into[dst + k] = (float) (((codes[src + k] & 0xff) - shift[k]) * scale[k]);
       }

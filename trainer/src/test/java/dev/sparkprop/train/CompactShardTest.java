@@ -15,6 +15,7 @@ import dev.sparkprop.nn.Architecture;
 import dev.sparkprop.nn.Initializer;
 import dev.sparkprop.nn.Loss;
 import dev.sparkprop.nn.Network;
+import java.lang.management.ManagementFactory;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,48 @@ class CompactShardTest {
     for (float v : new float[] {0.5f, -1f, 256f}) {
       Shard raw = new Shard(1, new float[] {1f, v}, new double[] {0, 1}, new long[] {0, 1});
       assertFalse(ShardSet.of(raw, split, identity).get(Role.TRAIN).isCoded(), "value " + v);
+    }
+  }
+
+  @Test
+  @DisplayName("a batch allocates its gradient and nothing per example, coded or not")
+  void noAllocationPerExample() {
+    int d = 200;
+    int n = 512;
+    Random random = new Random(6);
+    float[] x = new float[n * d];
+    double[] y = new double[n];
+    long[] index = new long[n];
+    FeatureStats stats = new FeatureStats(d);
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < d; k++) {
+        x[i * d + k] = random.nextInt(256);
+      }
+      stats.add(x, i * d);
+      y[i] = random.nextInt(3);
+      index[i] = i;
+    }
+    Shard plain = new Shard(d, x, y, index);
+    Shard coded = ShardSet.of(plain, new Split(3, n, 0, 0), FeatureScaler.fit(Scaling.STANDARDIZE, stats))
+        .get(Role.TRAIN);
+    assertTrue(coded.isCoded());
+    Network network = new Network(new Architecture(new int[] {d, 16, 3}, Activation.RELU, Loss.SOFTMAX_CROSS_ENTROPY));
+    double[] params = Initializer.initialize(network.architecture(), 9);
+    Shard.Batching batching = new Shard.Batching(4, n, n);
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long gradientBytes = 8L * network.parameterCount();
+    for (Shard shard : new Shard[] {plain, coded}) {
+      // The least of a few calls: until the JIT has compiled the loops, the interpreter
+      // allocates temporaries that compiled code keeps in registers.
+      long allocated = Long.MAX_VALUE;
+      for (int call = 0; call < 8; call++) {
+        long before = threads.getCurrentThreadAllocatedBytes();
+        shard.gradient(network, params, batching, 0, 0);
+        allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
+      }
+      // Copying the scaler's two arrays for every example, as decoding once did, is 1.7 MB here.
+      assertTrue(allocated < gradientBytes + 64 * 1024, (shard.isCoded() ? "coded" : "float")
+          + " shard allocated " + allocated + " bytes for a " + gradientBytes + "-byte gradient");
     }
   }
 }
