@@ -15,6 +15,13 @@ import dev.sparkprop.train.ShardSet;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -31,7 +38,8 @@ import scala.runtime.BoxedUnit;
  * and backward over its examples of the global batch and returns one {@link GradientSum};
  * they are added up on the driver in partition order ({@link Reduction#DETERMINISTIC}) or by
  * {@code treeReduce} in arrival order ({@link Reduction#ARRIVAL}); the broadcast is destroyed so nothing
- * accumulates over thousands of iterations.
+ * accumulates over thousands of iterations, on a thread of its own so that the next iteration
+ * does not wait for it.
  *
  * <p>Each partition's sum starts life on the executor (no zero vector travels in the closure),
  * a partition without examples in the batch sends back an empty sum, and the task closure holds
@@ -51,6 +59,21 @@ public final class SparkEngine implements Engine {
   private final Reduction reduction;
   /** The planned epochs, for the job descriptions; 0 until {@link #started} (L-BFGS never says). */
   private int epochs;
+  /**
+   * Destroys the broadcasts, in order, off the driver's critical path: destroying one takes a
+   * walk of the caller's stack and a round trip to the block manager master, about 0.6 ms a
+   * step. The thread exits after a second without work, so an engine nobody closes leaves none
+   * behind.
+   */
+  private final ThreadPoolExecutor destroyer = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
+      new LinkedBlockingQueue<>(), r -> {
+        Thread t = new Thread(r, "sparkprop-broadcast-destroyer");
+        t.setDaemon(true);
+        return t;
+      });
+  private Future<?> lastDestroy = CompletableFuture.completedFuture(null);
+  /** The first destroy that failed, reported by the next call. */
+  private final AtomicReference<RuntimeException> destroyFailure = new AtomicReference<>();
 
   public SparkEngine(JavaSparkContext sc, PreparedData data, Architecture architecture, int classes) {
     this(sc, data, architecture, classes, Precision.FLOAT64, false);
@@ -79,6 +102,7 @@ public final class SparkEngine implements Engine {
     this.architecture = architecture;
     this.classes = classes;
     this.depth = treeDepth(data.partitions());
+    destroyer.allowCoreThreadTimeOut(true);
   }
 
   /**
@@ -114,6 +138,7 @@ public final class SparkEngine implements Engine {
     if (dropout != null && dropout.active() && precision == Precision.FLOAT32) {
       throw new UnsupportedOperationException("dropout is not implemented by the float32 kernels");
     }
+    throwIfDestroyFailed();
     sc.setJobDescription(describeIteration(epoch, epochs, batch, batching.batches()));
     // Half the bytes to ship when the kernels would round to float anyway.
     Broadcast<BroadcastParameters> broadcast = sc.broadcast(precision == Precision.FLOAT32
@@ -123,12 +148,13 @@ public final class SparkEngine implements Engine {
           new GradientTask(architecture, broadcast, batching, epoch, batch, dropout, float32Gradients),
           GradientSum.class, MergeGradients.INSTANCE);
     } finally {
-      broadcast.destroy();
+      destroyLater(broadcast);
     }
   }
 
   @Override
   public Evaluation evaluate(double[] params, Role role) {
+    throwIfDestroyFailed();
     sc.setJobDescription("sparkprop evaluate " + role.name().toLowerCase());
     Broadcast<BroadcastParameters> broadcast = sc.broadcast(BroadcastParameters.of(params));
     try {
@@ -136,7 +162,25 @@ public final class SparkEngine implements Engine {
       return reduce(role, new EvaluationTask(architecture, classes, broadcast, role), Evaluation.class,
           MergeEvaluations.INSTANCE).inTargetUnits(data.targetScaler());
     } finally {
-      broadcast.destroy();
+      destroyLater(broadcast);
+    }
+  }
+
+  /** Hands a broadcast whose job has ended to {@link #destroyer}. */
+  private void destroyLater(Broadcast<?> broadcast) {
+    lastDestroy = destroyer.submit(() -> {
+      try {
+        broadcast.destroy();
+      } catch (RuntimeException e) {
+        destroyFailure.compareAndSet(null, e);
+      }
+    });
+  }
+
+  private void throwIfDestroyFailed() {
+    RuntimeException e = destroyFailure.get();
+    if (e != null) {
+      throw new IllegalStateException("could not destroy a parameter broadcast: " + e.getMessage(), e);
     }
   }
 
@@ -198,9 +242,18 @@ public final class SparkEngine implements Engine {
     }
   }
 
+  /** Waits until every broadcast is destroyed, so that nothing outlives the engine. */
   @Override
   public void close() {
     sc.setJobDescription(null);
+    try {
+      lastDestroy.get(); // the destroyer runs in order: the last one done means all done
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("destroying a parameter broadcast", e.getCause());
+    }
+    throwIfDestroyFailed();
   }
 
   /** What one task computes from the shards of its partition. */
