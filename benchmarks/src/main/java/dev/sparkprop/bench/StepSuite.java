@@ -33,9 +33,11 @@ import scala.runtime.AbstractFunction2;
 final class StepSuite {
 
   static final int PARTITIONS = 2;
-  static final int WARMUP = 20;
+  /** Iterations before each measurement, while the JIT and a fresh context settle. */
+  static final int WARMUP = 100;
   static final int REPEATS = 60;
   static final int WIRE_WARMUP = 500;
+  static final int WIRE_WARMUP_SECONDS = 5;
   static final Architecture NETWORK =
       new Architecture(new int[] {784, 256, 128, 10}, Activation.RELU, Loss.SOFTMAX_CROSS_ENTROPY);
 
@@ -53,9 +55,9 @@ final class StepSuite {
     List<Variant> variants = List.of(
         new Variant("Spark defaults", Precision.FLOAT64, false),
         new Variant("maxDirectResultSize 64m", Precision.FLOAT64, false, "spark.task.maxDirectResultSize", "64m"),
-        new Variant("+ broadcast.compress false", Precision.FLOAT64, false, "spark.task.maxDirectResultSize", "64m",
-            "spark.broadcast.compress", "false"),
-        new Variant("+ broadcast.checksum false (the launcher's settings)", Precision.FLOAT64, false, tuned),
+        new Variant("+ broadcast.compress false (the launcher's settings)", Precision.FLOAT64, false, tuned),
+        new Variant("launcher's settings + broadcast.checksum false", Precision.FLOAT64, false,
+            concat(tuned, "spark.broadcast.checksum", "false")),
         new Variant("launcher's settings + float32 gradients", Precision.FLOAT64, true, tuned),
         new Variant("launcher's settings + --precision float32", Precision.FLOAT32, true, tuned));
     for (Variant v : variants) {
@@ -72,8 +74,8 @@ final class StepSuite {
     }
     report.note("step = one engine.gradient call with the default (deterministic) reduction: broadcast θ, forward and "
         + "backward on each partition's share of the batch, one sum per partition back to the driver, added in "
-        + "partition order, destroy the broadcast. compute = the slowest partition's kernel time; coordination = step − "
-        + "compute. The optimizer update on the driver is not included (about 1 ms for Adam on 235,146 parameters). "
+        + "partition order; the broadcast is destroyed on a thread of its own. compute = the slowest partition's "
+        + "kernel time; coordination = step − compute. The optimizer update on the driver is not included (about 1 ms for Adam on 235,146 parameters). "
         + "Empty job, JavaRDD API: foreachPartition of a no-op over a cached two-element RDD. Empty job, runJob: the "
         + "same through SparkContext.runJob with a named function, which Spark's closure cleaner skips, as the step does. "
         + "The step and the two empty jobs take turns, iteration by iteration.");
@@ -99,31 +101,65 @@ final class StepSuite {
           {"GradientSum (bulk, ArrayWire)", new GradientSum(values, 0.0, 1, 0)},
           {"GradientSum as float32 (bulk, ArrayWire)", new GradientSum(values.clone(), 0.0, 1, 0).sendAsFloat32()}};
       for (Object[] p : payloads) {
+        // Far more warm-up than elsewhere: in a fresh JVM the bulk path ran about 25× slower for its
+        // first hundreds of calls while the JIT worked through Spark's start-up, in one run still
+        // after 500 of them. So: at least WIRE_WARMUP calls and WIRE_WARMUP_SECONDS.
+        long warmUntil = System.nanoTime() + WIRE_WARMUP_SECONDS * 1_000_000_000L;
+        for (int w = 0; w < WIRE_WARMUP || System.nanoTime() < warmUntil; w++) {
+          roundTrip(serializer, p[1], size);
+        }
         double[] out = new double[REPEATS];
         double[] in = new double[REPEATS];
         long bytes = 0;
-        // Far more warm-up than elsewhere: in a fresh JVM the bulk path ran about 25× slower for its
-        // first hundred or so calls, while the JIT caught up with the stream classes' copy loops.
-        for (int i = -WIRE_WARMUP; i < REPEATS; i++) {
-          long t0 = System.nanoTime();
-          ByteBuffer buffer = serializer.serialize(p[1], ClassTag$.MODULE$.Any());
-          long t1 = System.nanoTime();
-          Object back = serializer.deserialize(buffer, ClassTag$.MODULE$.Any());
-          long t2 = System.nanoTime();
-          if (i >= 0) {
-            out[i] = (t1 - t0) / 1e6;
-            in[i] = (t2 - t1) / 1e6;
-          }
-          bytes = buffer.limit();
-          int length = back instanceof GradientSum g ? g.gradient().length : ((double[]) back).length;
-          if (length != size) {
-            throw new AssertionError("the payload came back with " + length + " values");
-          }
+        for (int i = 0; i < REPEATS; i++) {
+          long[] r = roundTrip(serializer, p[1], size);
+          out[i] = r[0] / 1e6;
+          in[i] = r[1] / 1e6;
+          bytes = r[2];
         }
         report.row(p[0], BenchData.median(out), BenchData.median(in), bytes);
       }
     }
     report.publish(results, "wire");
+
+    // What spark.broadcast.checksum adds to every broadcast: an Adler-32 pass over the serialized
+    // parameters on the driver (and one more on each executor that fetches them).
+    byte[] serialized = new byte[8 * size];
+    new java.util.Random(1).nextBytes(serialized);
+    long warmUntil = System.nanoTime() + WIRE_WARMUP_SECONDS * 1_000_000_000L;
+    for (int w = 0; w < WIRE_WARMUP || System.nanoTime() < warmUntil; w++) {
+      adler32(serialized);
+    }
+    double[] ms = new double[REPEATS];
+    for (int i = 0; i < REPEATS; i++) {
+      long t = System.nanoTime();
+      adler32(serialized);
+      ms[i] = (System.nanoTime() - t) / 1e6;
+    }
+    Report checksum = new Report("The broadcast checksum (spark.broadcast.checksum) over 235,146 serialized doubles, median of "
+        + REPEATS, "bytes", "Adler-32 ms");
+    checksum.row(serialized.length, BenchData.median(ms));
+    checksum.publish(results, "checksum");
+  }
+
+  private static long adler32(byte[] bytes) {
+    java.util.zip.Adler32 adler = new java.util.zip.Adler32();
+    adler.update(bytes);
+    return adler.getValue();
+  }
+
+  /** {serialize ns, deserialize ns, bytes} for one round trip of {@code payload} through {@code serializer}. */
+  private static long[] roundTrip(SerializerInstance serializer, Object payload, int size) {
+    long t0 = System.nanoTime();
+    ByteBuffer buffer = serializer.serialize(payload, ClassTag$.MODULE$.Any());
+    long t1 = System.nanoTime();
+    Object back = serializer.deserialize(buffer, ClassTag$.MODULE$.Any());
+    long t2 = System.nanoTime();
+    int length = back instanceof GradientSum g ? g.gradient().length : ((double[]) back).length;
+    if (length != size) {
+      throw new AssertionError("the payload came back with " + length + " values");
+    }
+    return new long[] {t1 - t0, t2 - t1, buffer.limit()};
   }
 
   /**
@@ -172,6 +208,12 @@ final class StepSuite {
       }
     }
     return new double[] {BenchData.median(wall[0]), BenchData.median(wall[1])};
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 
   /** A task that does nothing, as a named function (not a closure, so Spark does not clean it). */

@@ -28,6 +28,7 @@ import org.apache.spark.scheduler.TaskInfo;
 final class StepTimeline extends SparkListener {
 
   private static final int STEPS = 300;
+  private static final int WARMUP = 200;
 
   private record Task(long launch, long finish, long deserialize, long run, long serialize) {}
 
@@ -66,7 +67,7 @@ final class StepTimeline extends SparkListener {
       double[] params = Initializer.initialize(StepSuite.NETWORK, 1);
       Shard.Batching batching = new Shard.Batching(1, data.count(Role.TRAIN), 256);
       try (SparkEngine engine = new SparkEngine(sc, data, StepSuite.NETWORK, 10)) {
-        for (int i = 0; i < StepSuite.WARMUP * 10; i++) {
+        for (int i = 0; i < WARMUP; i++) {
           engine.gradient(params, batching, 0, i % batching.batches());
         }
         int first = awaitQuiet(sc, jobs, "before") + 1;
@@ -112,7 +113,7 @@ final class StepTimeline extends SparkListener {
         "task: serialize the result",
         "task: in flight",
         "scheduler: last task finished to job end",
-        "driver: job end to return (merge, destroy the broadcast)",
+        "driver: job end to return (merge, queue the broadcast for destruction)",
         "step, wall"};
     double[] sum = new double[phases.length];
     int steps = 0;

@@ -16,17 +16,11 @@ public final class StepSettings {
    *       second fetch; 64 MB sends it back with the status update.</li>
    *   <li>{@code spark.broadcast.compress}: compressing a vector of doubles each iteration costs
    *       milliseconds and saves next to nothing (they are nearly incompressible).</li>
-   *   <li>{@code spark.broadcast.checksum}: the driver computes an Adler-32 checksum over every
-   *       broadcast block it writes, about 0.6 ms for a 1.9 MB parameter vector, in every
-   *       iteration's critical path. The checksum catches a block corrupted between machines,
-   *       which TCP's own checksum missed; a cluster whose network needs that guard can set it
-   *       back to true.</li>
    * </ul>
    */
   public static final Map<String, String> DEFAULTS = Map.of(
       "spark.task.maxDirectResultSize", "64m",
-      "spark.broadcast.compress", "false",
-      "spark.broadcast.checksum", "false");
+      "spark.broadcast.compress", "false");
 
   private StepSettings() {}
 
