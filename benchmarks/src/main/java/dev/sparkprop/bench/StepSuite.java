@@ -75,7 +75,8 @@ final class StepSuite {
     report.note("step = one engine.gradient call with the default (deterministic) reduction: broadcast θ, forward and "
         + "backward on each partition's share of the batch, one sum per partition back to the driver, added in "
         + "partition order; the broadcast is destroyed on a thread of its own. compute = the slowest partition's "
-        + "kernel time; coordination = step − compute. The optimizer update on the driver is not included (about 1 ms for Adam on 235,146 parameters). "
+        + "kernel time; coordination = step − compute. The optimizer update on the driver is not included (about "
+        + "1 ms for Adam on 235,146 parameters). "
         + "Empty job, JavaRDD API: foreachPartition of a no-op over a cached two-element RDD. Empty job, runJob: the "
         + "same through SparkContext.runJob with a named function, which Spark's closure cleaner skips, as the step does. "
         + "The step and the two empty jobs take turns, iteration by iteration.");
