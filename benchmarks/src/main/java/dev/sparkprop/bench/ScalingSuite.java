@@ -101,7 +101,7 @@ final class ScalingSuite {
   static final int WARM_ITERATIONS = 300;
 
   /** Epochs measured after the warm-up; the row shows the median one. */
-  static final int MEASURED_EPOCHS = 3;
+  static final int MEASURED_EPOCHS = 5;
 
   /**
    * The median, by wall time, of {@link #MEASURED_EPOCHS} epochs run after at least
