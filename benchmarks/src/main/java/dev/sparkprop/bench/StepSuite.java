@@ -102,13 +102,7 @@ final class StepSuite {
           {"GradientSum (bulk, ArrayWire)", new GradientSum(values, 0.0, 1, 0)},
           {"GradientSum as float32 (bulk, ArrayWire)", new GradientSum(values.clone(), 0.0, 1, 0).sendAsFloat32()}};
       for (Object[] p : payloads) {
-        // Far more warm-up than elsewhere: in a fresh JVM the bulk path ran about 25× slower for its
-        // first hundreds of calls while the JIT worked through Spark's start-up, in one run still
-        // after 500 of them. So: at least WIRE_WARMUP calls and WIRE_WARMUP_SECONDS.
-        long warmUntil = System.nanoTime() + WIRE_WARMUP_SECONDS * 1_000_000_000L;
-        for (int w = 0; w < WIRE_WARMUP || System.nanoTime() < warmUntil; w++) {
-          roundTrip(serializer, p[1], size);
-        }
+        warmUp(() -> roundTrip(serializer, p[1], size));
         double[] out = new double[REPEATS];
         double[] in = new double[REPEATS];
         long bytes = 0;
@@ -127,10 +121,7 @@ final class StepSuite {
     // parameters on the driver (and one more on each executor that fetches them).
     byte[] serialized = new byte[8 * size];
     new java.util.Random(1).nextBytes(serialized);
-    long warmUntil = System.nanoTime() + WIRE_WARMUP_SECONDS * 1_000_000_000L;
-    for (int w = 0; w < WIRE_WARMUP || System.nanoTime() < warmUntil; w++) {
-      adler32(serialized);
-    }
+    warmUp(() -> adler32(serialized));
     double[] ms = new double[REPEATS];
     for (int i = 0; i < REPEATS; i++) {
       long t = System.nanoTime();
@@ -141,6 +132,19 @@ final class StepSuite {
         + REPEATS, "bytes", "Adler-32 ms");
     checksum.row(serialized.length, BenchData.median(ms));
     checksum.publish(results, "checksum");
+  }
+
+  /**
+   * Calls {@code call} at least {@link #WIRE_WARMUP} times and for at least
+   * {@link #WIRE_WARMUP_SECONDS}: far more warm-up than elsewhere, because in a fresh JVM the bulk
+   * path ran about 25× slower for its first hundreds of calls while the JIT worked through
+   * Spark's start-up, in one run still after 500 of them.
+   */
+  private static void warmUp(Runnable call) {
+    long until = System.nanoTime() + WIRE_WARMUP_SECONDS * 1_000_000_000L;
+    for (int w = 0; w < WIRE_WARMUP || System.nanoTime() < until; w++) {
+      call.run();
+    }
   }
 
   private static long adler32(byte[] bytes) {
