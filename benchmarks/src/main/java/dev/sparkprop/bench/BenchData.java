@@ -62,12 +62,12 @@ final class BenchData {
 
   /** A local Spark context with the settings the launcher applies. */
   static JavaSparkContext launcherSpark(String master) {
-    return spark(master, launcherSettings());
+    return spark(master, launcherSettings(master));
   }
 
-  /** {@link StepSettings#DEFAULTS} as key, value pairs. */
-  static String[] launcherSettings() {
-    return StepSettings.DEFAULTS.entrySet().stream()
+  /** {@link StepSettings#defaultsFor} the master, as key, value pairs. */
+  static String[] launcherSettings(String master) {
+    return StepSettings.defaultsFor(master).entrySet().stream()
         .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray(String[]::new);
   }
 

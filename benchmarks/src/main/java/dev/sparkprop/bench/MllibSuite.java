@@ -108,7 +108,7 @@ final class MllibSuite {
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1");
     // The launcher's step settings, for both trainers: MLlib's gradient is 1.9 MB as well.
-    StepSettings.DEFAULTS.forEach(builder::config);
+    StepSettings.defaultsFor(MASTER).forEach(builder::config);
     SparkSession spark = builder.getOrCreate();
     if (!MASTER.equals(spark.sparkContext().master())) {
       throw new IllegalStateException("a Spark context with master " + spark.sparkContext().master()

@@ -51,13 +51,16 @@ final class StepSuite {
     Report report = new Report("Spark step, local[2], 784-256-128-10 (235,146 parameters), median of " + REPEATS,
         "configuration", "batch", "step ms", "compute ms", "coordination ms", "empty job, JavaRDD API ms",
         "empty job, runJob ms", "coordination / empty job (JavaRDD API)", "coordination / empty job (runJob)");
-    String[] tuned = BenchData.launcherSettings();
+    String master = "local[" + PARTITIONS + "]";
+    String[] cluster = BenchData.launcherSettings("spark://any:7077");
+    String[] tuned = BenchData.launcherSettings(master);
     List<Variant> variants = List.of(
         new Variant("Spark defaults", Precision.FLOAT64, false),
         new Variant("maxDirectResultSize 64m", Precision.FLOAT64, false, "spark.task.maxDirectResultSize", "64m"),
-        new Variant("+ broadcast.compress false (the launcher's settings)", Precision.FLOAT64, false, tuned),
-        new Variant("launcher's settings + broadcast.checksum false", Precision.FLOAT64, false,
-            concat(tuned, "spark.broadcast.checksum", "false")),
+        new Variant("+ broadcast.compress false (the launcher's settings on a cluster)", Precision.FLOAT64, false,
+            cluster),
+        new Variant("+ broadcast.checksum false (the launcher's settings in local mode)", Precision.FLOAT64, false,
+            tuned),
         new Variant("launcher's settings + float32 gradients", Precision.FLOAT64, true, tuned),
         new Variant("launcher's settings + --precision float32", Precision.FLOAT32, true, tuned));
     for (Variant v : variants) {
@@ -175,8 +178,8 @@ final class StepSuite {
     Report report = new Report("Reduction modes, local[2], launcher's settings, 784-256-128-10, median of " + REPEATS
         + " iterations each, the two modes alternating", "partitions", "batch", "arrival (treeReduce) step ms",
         "deterministic (runJob, partition order) step ms", "difference ms", "difference %");
-    String[] tuned = BenchData.launcherSettings();
-    try (JavaSparkContext sc = BenchData.spark("local[" + PARTITIONS + "]", tuned)) {
+    String master = "local[" + PARTITIONS + "]";
+    try (JavaSparkContext sc = BenchData.spark(master, BenchData.launcherSettings(master))) {
       for (int partitions : new int[] {PARTITIONS, 8}) {
         PreparedData data = BenchData.fashion(sc, partitions);
         for (int batch : new int[] {256, 1024}) {
@@ -213,12 +216,6 @@ final class StepSuite {
       }
     }
     return new double[] {BenchData.median(wall[0]), BenchData.median(wall[1])};
-  }
-
-  private static String[] concat(String[] a, String... b) {
-    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
   }
 
   /** A task that does nothing, as a named function (not a closure, so Spark does not clean it). */

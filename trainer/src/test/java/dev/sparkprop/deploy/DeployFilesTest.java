@@ -1,6 +1,7 @@
 package dev.sparkprop.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkprop.spark.StepSettings;
@@ -48,6 +49,15 @@ class DeployFilesTest {
   void stepSettingsAgree() throws IOException {
     Properties common = properties("spark-defaults.conf");
     StepSettings.DEFAULTS.forEach((key, value) -> assertEquals(value, common.getProperty(key), key));
+  }
+
+  @Test
+  @DisplayName("local.conf gives the local-mode step settings the values sparkprop applies to a local master")
+  void localStepSettingsAgree() throws IOException {
+    Properties local = properties("local.conf");
+    StepSettings.LOCAL_DEFAULTS.forEach((key, value) -> assertEquals(value, local.getProperty(key), key));
+    Properties common = properties("spark-defaults.conf");
+    StepSettings.LOCAL_DEFAULTS.keySet().forEach(key -> assertFalse(common.containsKey(key), key));
   }
 
   @ParameterizedTest(name = "{0}")
