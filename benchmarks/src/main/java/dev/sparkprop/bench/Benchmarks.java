@@ -16,6 +16,7 @@ import java.util.Map;
  *   benchmarks/run reduction       # only the step suite's reduction table
  *   benchmarks/run wire            # only its serialization table
  *   benchmarks/run timeline        # only its timeline of one step
+ *   benchmarks/run warmup          # only the scaling suite's fresh-JVM Spark against in-process
  * </pre>
  */
 public final class Benchmarks {
@@ -35,6 +36,7 @@ public final class Benchmarks {
     SUITES.put("wire", StepSuite::wire);
     SUITES.put("timeline", StepTimeline::run);
     SUITES.put("scaling", ScalingSuite::run);
+    SUITES.put("warmup", WarmupCurve::run);
     SUITES.put("mllib", MllibSuite::run);
   }
 

@@ -19,14 +19,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Does more hardware make training faster, and does cost grow linearly with data? Examples per
  * second with one and two Spark cores; seconds per epoch against training-set size; and the
- * Spark epoch against the same kernels run in-process on two threads with no Spark at all.
+ * Spark epoch against the same kernels run in-process on two threads with no Spark at all,
+ * each in a fresh JVM ({@link WarmupCurve}).
  */
 final class ScalingSuite {
 
@@ -35,8 +34,6 @@ final class ScalingSuite {
   static void run(Path results) throws Exception {
     Report cores = new Report("Scaling with cores: Fashion-MNIST, 784-256-128-10, one epoch over 60,000 images",
         "engine", "batch", "seconds per epoch", "examples/s", "compute s", "coordination s");
-    Map<Integer, Double> spark = new TreeMap<>();
-    Map<Integer, Double> inProcess = new TreeMap<>();
     for (int batch : new int[] {256, 1024}) {
       for (int n : new int[] {1, 2}) {
         try (JavaSparkContext sc = BenchData.launcherSpark("local[" + n + "]")) {
@@ -44,7 +41,6 @@ final class ScalingSuite {
           EpochStats e = warmEpoch(new SparkEngine(sc, data, StepSuite.NETWORK, 10), batch);
           cores.row("Spark local[" + n + "]", batch, e.seconds(), e.examplesPerSecond(), e.computeSeconds(), e.coordinationSeconds());
           if (n == 2) {
-            spark.put(batch, e.seconds());
             e = warmEpoch(new SparkEngine(sc, data, StepSuite.NETWORK, 10, Precision.FLOAT64, true), batch);
             cores.row("Spark local[2], --float32-gradients", batch, e.seconds(), e.examplesPerSecond(), e.computeSeconds(),
                 e.coordinationSeconds());
@@ -58,19 +54,18 @@ final class ScalingSuite {
       LocalData local = LocalData.prepare(fashion, 2, 1, 0.0, 0.0, Scaling.STANDARDIZE);
       try (LocalEngine engine = new LocalEngine(new Network(StepSuite.NETWORK), 10, local.shards(), 2, Precision.FLOAT64)) {
         EpochStats e = warmEpoch(engine, batch);
-        inProcess.put(batch, e.seconds());
         cores.row("in-process, 2 threads, no Spark", batch, e.seconds(), e.examplesPerSecond(), e.computeSeconds(),
             e.coordinationSeconds());
       }
     }
     cores.note("Each row is the median of " + MEASURED_EPOCHS + " epochs run after at least " + WARM_ITERATIONS
-        + " iterations of warm-up: the step keeps getting faster for its first few hundred iterations while the JIT "
-        + "compiles Spark's scheduling and serialization paths. Adam, learning rate 0.001.");
+        + " iterations of warm-up. The step keeps getting faster for thousands of iterations while the JIT "
+        + "compiles Spark's scheduling and serialization paths. The rows run one after another in one JVM, so each "
+        + "Spark row also runs on code the JIT compiled during the rows before it (at least 5,600 iterations before the "
+        + "last local[2] row): compare cores here, and read Spark against in-process in the fresh-JVM table below. "
+        + "Adam, learning rate 0.001.");
     cores.publish(results, "scaling-cores");
-    Report ratio = new Report("Spark local[2] against the same kernels in-process on 2 threads",
-        "batch", "Spark local[2] s per epoch", "in-process s per epoch", "Spark ÷ in-process");
-    spark.forEach((batch, seconds) -> ratio.row(batch, seconds, inProcess.get(batch), seconds / inProcess.get(batch)));
-    ratio.publish(results, "scaling-ratio");
+    WarmupCurve.run(results);
 
     Report size = new Report("Cost against training-set size: local[2], batch 256",
         "training examples", "seconds per epoch", "microseconds per example");
