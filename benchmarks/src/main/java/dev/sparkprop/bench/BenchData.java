@@ -3,13 +3,18 @@ package dev.sparkprop.bench;
 import dev.sparkprop.datasets.DenseDataset;
 import dev.sparkprop.datasets.Idx;
 import dev.sparkprop.datasets.Scaling;
+import dev.sparkprop.nn.Network;
+import dev.sparkprop.nn.Precision;
 import dev.sparkprop.spark.DataSource;
 import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.StepSettings;
+import dev.sparkprop.train.LocalData;
+import dev.sparkprop.train.LocalEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -67,8 +72,19 @@ final class BenchData {
 
   /** {@link StepSettings#defaultsFor} the master, as key, value pairs. */
   static String[] launcherSettings(String master) {
-    return StepSettings.defaultsFor(master).entrySet().stream()
+    return pairs(StepSettings.defaultsFor(master));
+  }
+
+  /** Settings as key, value pairs, the form {@link #spark} takes. */
+  static String[] pairs(Map<String, String> settings) {
+    return settings.entrySet().stream()
         .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray(String[]::new);
+  }
+
+  /** The same kernels as the Spark engine, on 2 threads of this JVM, over 2 shards of {@code train}. */
+  static LocalEngine inProcess(DenseDataset train) {
+    LocalData local = LocalData.prepare(train, 2, 1, 0.0, 0.0, Scaling.STANDARDIZE);
+    return new LocalEngine(new Network(StepSuite.NETWORK), 10, local.shards(), 2, Precision.FLOAT64);
   }
 
   /** All 60,000 training images for training, the 10,000 official ones for testing, no validation. */

@@ -10,7 +10,6 @@ import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.SparkEngine;
 import dev.sparkprop.train.Engine;
 import dev.sparkprop.train.EpochStats;
-import dev.sparkprop.train.LocalData;
 import dev.sparkprop.train.LocalEngine;
 import dev.sparkprop.train.TrainConfig;
 import dev.sparkprop.train.Trainer;
@@ -51,8 +50,7 @@ final class ScalingSuite {
     }
     DenseDataset fashion = BenchData.readFashion("train");
     for (int batch : new int[] {256, 1024}) {
-      LocalData local = LocalData.prepare(fashion, 2, 1, 0.0, 0.0, Scaling.STANDARDIZE);
-      try (LocalEngine engine = new LocalEngine(new Network(StepSuite.NETWORK), 10, local.shards(), 2, Precision.FLOAT64)) {
+      try (LocalEngine engine = BenchData.inProcess(fashion)) {
         EpochStats e = warmEpoch(engine, batch);
         cores.row("in-process, 2 threads, no Spark", batch, e.seconds(), e.examplesPerSecond(), e.computeSeconds(),
             e.coordinationSeconds());

@@ -9,6 +9,7 @@ import dev.sparkprop.nn.Precision;
 import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.Reduction;
 import dev.sparkprop.spark.SparkEngine;
+import dev.sparkprop.spark.StepSettings;
 import dev.sparkprop.train.GradientSum;
 import dev.sparkprop.train.Shard;
 import java.io.IOException;
@@ -52,7 +53,7 @@ final class StepSuite {
         "configuration", "batch", "step ms", "compute ms", "coordination ms", "empty job, JavaRDD API ms",
         "empty job, runJob ms", "coordination / empty job (JavaRDD API)", "coordination / empty job (runJob)");
     String master = "local[" + PARTITIONS + "]";
-    String[] cluster = BenchData.launcherSettings("spark://any:7077");
+    String[] cluster = BenchData.pairs(StepSettings.DEFAULTS);
     String[] tuned = BenchData.launcherSettings(master);
     List<Variant> variants = List.of(
         new Variant("Spark defaults", Precision.FLOAT64, false),

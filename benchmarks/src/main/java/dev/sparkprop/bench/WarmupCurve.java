@@ -1,15 +1,11 @@
 package dev.sparkprop.bench;
 
-import dev.sparkprop.datasets.DenseDataset;
-import dev.sparkprop.datasets.Scaling;
 import dev.sparkprop.nn.Network;
-import dev.sparkprop.nn.Precision;
 import dev.sparkprop.optim.Adam;
 import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.SparkEngine;
 import dev.sparkprop.train.Engine;
 import dev.sparkprop.train.EpochStats;
-import dev.sparkprop.train.LocalData;
 import dev.sparkprop.train.LocalEngine;
 import dev.sparkprop.train.TrainConfig;
 import dev.sparkprop.train.Trainer;
@@ -112,9 +108,7 @@ final class WarmupCurve {
         print(train(new SparkEngine(sc, data, StepSuite.NETWORK, 10), config));
       }
     } else if (engine.equals(IN_PROCESS)) {
-      DenseDataset fashion = BenchData.readFashion("train");
-      LocalData local = LocalData.prepare(fashion, 2, 1, 0.0, 0.0, Scaling.STANDARDIZE);
-      try (LocalEngine e = new LocalEngine(new Network(StepSuite.NETWORK), 10, local.shards(), 2, Precision.FLOAT64)) {
+      try (LocalEngine e = BenchData.inProcess(BenchData.readFashion("train"))) {
         print(train(e, config));
       }
     } else {

@@ -1,6 +1,5 @@
 package dev.sparkprop.spark;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.SparkConf;
@@ -53,9 +52,9 @@ public final class StepSettings {
     return master.equals("local") || master.startsWith("local[");
   }
 
-  /** The settings sparkprop wants for {@code master}, in a stable order. */
+  /** The settings sparkprop wants for {@code master}, sorted by key. */
   public static Map<String, String> defaultsFor(String master) {
-    Map<String, String> all = new LinkedHashMap<>(new TreeMap<>(DEFAULTS));
+    Map<String, String> all = new TreeMap<>(DEFAULTS);
     if (isLocal(master)) {
       all.putAll(LOCAL_DEFAULTS);
     }
