@@ -65,8 +65,19 @@ public final class GradientSum implements Serializable {
     return this;
   }
 
-  /** Marks this sum to travel as float32 when serialized. */
+  /**
+   * Rounds the gradient to float32 now, in place, and marks the sum to travel as floats: half
+   * the bytes. Rounding here rather than on the wire means a sum that reaches the driver without
+   * being serialized (local mode hands results over by reference) holds exactly the values one
+   * that travelled would.
+   */
   public GradientSum sendAsFloat32() {
+    if (gradient != null) {
+      double[] g = gradient;
+      for (int i = 0; i < g.length; i++) {
+        g[i] = (float) g[i];
+      }
+    }
     float32Wire = true;
     return this;
   }

@@ -43,6 +43,15 @@ class GradientSumTest {
   }
 
   @Test
+  void asFloat32TheSumIsRoundedBeforeItLeavesSoAnUnsentOneHoldsTheSameValues() throws Exception {
+    double[] g = gaussian(N, 3);
+    GradientSum kept = new GradientSum(g.clone(), 1.0, 3, 0).sendAsFloat32();
+    GradientSum sent = roundTrip(new GradientSum(g.clone(), 1.0, 3, 0).sendAsFloat32());
+    assertArrayEquals(sent.gradient(), kept.gradient());
+    assertEquals((double) (float) g[0], kept.gradient()[0], 0.0);
+  }
+
+  @Test
   void anEmptySumTravelsWithoutAnArray() throws Exception {
     GradientSum back = roundTrip(GradientSum.empty());
     assertNull(back.gradient());
