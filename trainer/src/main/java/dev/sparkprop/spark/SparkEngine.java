@@ -45,7 +45,8 @@ import scala.runtime.BoxedUnit;
  * a partition without examples in the batch sends back an empty sum, and the task closure holds
  * only the architecture, the broadcast handle, four numbers and the dropout settings. The
  * parameter and gradient vectors are serialized in bulk, and the default reduction submits its
- * job without Spark's per-job closure cleaning ({@link OnPartition}).
+ * job without Spark's per-job closure cleaning ({@link OnPartition}). In local mode its
+ * results do not travel at all: the tasks leave them with the driver ({@link LocalHandoff}).
  */
 public final class SparkEngine implements Engine {
 
@@ -57,6 +58,8 @@ public final class SparkEngine implements Engine {
   private final Precision precision;
   private final boolean float32Gradients;
   private final Reduction reduction;
+  /** Whether results may come back by reference ({@link LocalHandoff}): local mode, unless turned off. */
+  private final boolean handoff;
   /** The planned epochs, for the job descriptions; 0 until {@link #started} (L-BFGS never says). */
   private int epochs;
   /**
@@ -94,6 +97,14 @@ public final class SparkEngine implements Engine {
    */
   public SparkEngine(JavaSparkContext sc, PreparedData data, Architecture architecture, int classes,
       Precision precision, boolean float32Gradients, Reduction reduction) {
+    this(sc, data, architecture, classes, precision, float32Gradients, reduction,
+        sc.isLocal() && sc.getConf().getBoolean(LocalHandoff.KEY, true));
+  }
+
+  /** With the {@link LocalHandoff} chosen here rather than by the Spark setting, for tests. */
+  SparkEngine(JavaSparkContext sc, PreparedData data, Architecture architecture, int classes,
+      Precision precision, boolean float32Gradients, Reduction reduction, boolean handoff) {
+    this.handoff = handoff;
     this.reduction = reduction;
     this.precision = precision;
     this.float32Gradients = float32Gradients || precision == Precision.FLOAT32;
@@ -146,7 +157,7 @@ public final class SparkEngine implements Engine {
     try {
       return reduce(Role.TRAIN,
           new GradientTask(architecture, broadcast, batching, epoch, batch, dropout, float32Gradients),
-          GradientSum.class, MergeGradients.INSTANCE);
+          MergeGradients.INSTANCE);
     } finally {
       destroyLater(broadcast);
     }
@@ -159,12 +170,14 @@ public final class SparkEngine implements Engine {
     Broadcast<BroadcastParameters> broadcast = sc.broadcast(BroadcastParameters.of(params));
     try {
       // The validation loss steers early stopping, so it is added in the chosen order as well.
-      return reduce(role, new EvaluationTask(architecture, classes, broadcast, role), Evaluation.class,
-          MergeEvaluations.INSTANCE).inTargetUnits(data.targetScaler());
+      return reduce(role, new EvaluationTask(architecture, classes, broadcast, role), MergeEvaluations.INSTANCE).inTargetUnits(data.targetScaler());
     } finally {
       destroyLater(broadcast);
     }
   }
+
+  /** The job id of a job whose results all take Spark's result path. */
+  private static final long NO_HANDOFF = 0;
 
   /** Hands a broadcast whose job has ended to {@link #destroyer}. */
   private void destroyLater(Broadcast<?> broadcast) {
@@ -187,17 +200,25 @@ public final class SparkEngine implements Engine {
   /**
    * Runs {@code task} once on every partition of {@code role}'s shards and adds the results up as
    * {@link #reduction} says: {@code treeReduce} in arrival order, or in partition order whatever
-   * order they arrive in, on the driver.
+   * order they arrive in, on the driver. In partition order, results of tasks that ran in this
+   * JVM come back by reference ({@link LocalHandoff}) unless that was turned off.
    */
-  private <T> T reduce(Role role, PartitionTask<T> task, Class<T> type, Function2<T, T, T> merge) {
+  private <T> T reduce(Role role, PartitionTask<T> task, Function2<T, T, T> merge) {
     JavaRDD<ShardSet> shards = data.rddFor(role);
     if (reduction == Reduction.ARRIVAL) {
       return shards.mapPartitions(it -> List.of(task.run(it)).iterator()).treeReduce(merge, depth);
     }
     int partitions = shards.getNumPartitions();
-    InPartitionOrder<T> total = new InPartitionOrder<>(partitions, merge);
-    sc.sc().runJob(shards.rdd(), new OnPartition<>(task), new Range.Exclusive(0, partitions, 1), total,
-        ClassTag$.MODULE$.apply(type));
+    long job = handoff ? LocalHandoff.open(partitions) : NO_HANDOFF;
+    InPartitionOrder<T> total = new InPartitionOrder<>(partitions, merge, job);
+    try {
+      sc.sc().runJob(shards.rdd(), new OnPartition<>(task, job), new Range.Exclusive(0, partitions, 1), total,
+          ClassTag$.MODULE$.apply(Object.class));
+    } finally {
+      if (job != NO_HANDOFF) {
+        LocalHandoff.close(job);
+      }
+    }
     return total.result();
   }
 
@@ -207,21 +228,24 @@ public final class SparkEngine implements Engine {
    * turn, and most of the adding happens while slower tasks still run. Spark calls this on its
    * scheduler thread, once per partition, however many attempts a task took.
    */
-  private static final class InPartitionOrder<T> extends AbstractFunction2<Object, T, BoxedUnit> {
+  private static final class InPartitionOrder<T> extends AbstractFunction2<Object, Object, BoxedUnit> {
     private final Object[] waiting;
     private final Function2<T, T, T> merge;
+    private final long job;
     private int next;
     private T total;
 
-    InPartitionOrder(int partitions, Function2<T, T, T> merge) {
+    InPartitionOrder(int partitions, Function2<T, T, T> merge, long job) {
       this.waiting = new Object[partitions];
       this.merge = merge;
+      this.job = job;
     }
 
     @Override
     @SuppressWarnings("unchecked")
-    public BoxedUnit apply(Object partition, T result) {
-      waiting[(Integer) partition] = result;
+    public BoxedUnit apply(Object partition, Object received) {
+      int p = (Integer) partition;
+      waiting[p] = job == NO_HANDOFF ? received : LocalHandoff.claim(job, p, received);
       while (next < waiting.length && waiting[next] != null) {
         T r = (T) waiting[next];
         waiting[next++] = null;
@@ -270,18 +294,22 @@ public final class SparkEngine implements Engine {
    * submitted this way (9.5 against 4.2 ms, benchmarks/run step). A named function is not a
    * closure, so the cleaner leaves it alone.
    */
-  private static final class OnPartition<T> extends AbstractFunction2<TaskContext, scala.collection.Iterator<ShardSet>, T>
+  private static final class OnPartition<T> extends AbstractFunction2<TaskContext, scala.collection.Iterator<ShardSet>, Object>
       implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private final PartitionTask<T> task;
+    private final long job;
 
-    OnPartition(PartitionTask<T> task) {
+    OnPartition(PartitionTask<T> task, long job) {
       this.task = task;
+      this.job = job;
     }
 
+    /** The task's result, or the marker for one left with the driver ({@link LocalHandoff}). */
     @Override
-    public T apply(TaskContext context, scala.collection.Iterator<ShardSet> shards) {
-      return task.run(CollectionConverters.asJava(shards));
+    public Object apply(TaskContext context, scala.collection.Iterator<ShardSet> shards) {
+      T result = task.run(CollectionConverters.asJava(shards));
+      return job == NO_HANDOFF ? result : LocalHandoff.offer(job, context.partitionId(), result);
     }
   }
 
