@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -68,6 +69,15 @@ final class BenchData {
   /** A local Spark context with the settings the launcher applies. */
   static JavaSparkContext launcherSpark(String master) {
     return spark(master, launcherSettings(master));
+  }
+
+  /** A system property, else the environment variable of the same name in upper case with underscores. */
+  static String setting(String property, String fallback) {
+    String v = System.getProperty(property);
+    if (v == null) {
+      v = System.getenv(property.toUpperCase(Locale.ROOT).replace('.', '_'));
+    }
+    return v == null || v.isBlank() ? fallback : v;
   }
 
   /** {@link StepSettings#defaultsFor} the master, as key, value pairs. */

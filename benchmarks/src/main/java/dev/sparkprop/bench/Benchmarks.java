@@ -17,6 +17,7 @@ import java.util.Map;
  *   benchmarks/run wire            # only its serialization table
  *   benchmarks/run timeline        # only its timeline of one step
  *   benchmarks/run warmup          # only the scaling suite's fresh-JVM Spark against in-process
+ *   SPARKPROP_BENCH_WARMUP_ITERATIONS=8000 benchmarks/run warmup   # ... run for longer
  * </pre>
  */
 public final class Benchmarks {

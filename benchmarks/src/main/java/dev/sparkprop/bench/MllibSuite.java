@@ -94,9 +94,9 @@ final class MllibSuite {
   private MllibSuite() {}
 
   static void run(Path results) throws Exception {
-    int[] maxIters = Arrays.stream(setting("sparkprop.bench.mllib.iterations", "20,50,100").split(","))
+    int[] maxIters = Arrays.stream(BenchData.setting("sparkprop.bench.mllib.iterations", "20,50,100").split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).sorted().toArray();
-    int epochs = Integer.parseInt(setting("sparkprop.bench.mllib.epochs", "10").trim());
+    int epochs = Integer.parseInt(BenchData.setting("sparkprop.bench.mllib.epochs", "10").trim());
     if (maxIters.length == 0 || maxIters[0] <= 0 || epochs <= 0) {
       throw new IllegalArgumentException("MLlib iterations and sparkprop epochs must be positive");
     }
@@ -370,15 +370,6 @@ final class MllibSuite {
   }
 
   // ---- helpers ----
-
-  /** A system property, else the environment variable of the same name in upper case with underscores. */
-  static String setting(String property, String fallback) {
-    String v = System.getProperty(property);
-    if (v == null) {
-      v = System.getenv(property.toUpperCase(Locale.ROOT).replace('.', '_'));
-    }
-    return v == null || v.isBlank() ? fallback : v;
-  }
 
   /**
    * Which BLAS both sides use: sparkprop's through {@link Blas}, MLlib's ann layers through

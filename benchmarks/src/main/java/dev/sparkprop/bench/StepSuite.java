@@ -6,6 +6,7 @@ import dev.sparkprop.nn.Architecture;
 import dev.sparkprop.nn.Initializer;
 import dev.sparkprop.nn.Loss;
 import dev.sparkprop.nn.Precision;
+import dev.sparkprop.spark.LocalHandoff;
 import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.Reduction;
 import dev.sparkprop.spark.SparkEngine;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
@@ -53,17 +55,22 @@ final class StepSuite {
         "configuration", "batch", "step ms", "compute ms", "coordination ms", "empty job, JavaRDD API ms",
         "empty job, runJob ms", "coordination / empty job (JavaRDD API)", "coordination / empty job (runJob)");
     String master = "local[" + PARTITIONS + "]";
+    // The first four rows send every result through Spark's result path, as on a cluster.
+    String[] sent = {LocalHandoff.KEY, "false"};
     String[] cluster = BenchData.pairs(StepSettings.DEFAULTS);
     String[] tuned = BenchData.launcherSettings(master);
     List<Variant> variants = List.of(
-        new Variant("Spark defaults", Precision.FLOAT64, false),
-        new Variant("maxDirectResultSize 64m", Precision.FLOAT64, false, "spark.task.maxDirectResultSize", "64m"),
+        new Variant("Spark defaults", Precision.FLOAT64, false, sent),
+        new Variant("maxDirectResultSize 64m", Precision.FLOAT64, false,
+            concat(sent, "spark.task.maxDirectResultSize", "64m")),
         new Variant("+ broadcast.compress false (the launcher's settings on a cluster)", Precision.FLOAT64, false,
-            cluster),
+            concat(sent, cluster)),
         new Variant("+ broadcast.checksum false (the launcher's settings in local mode)", Precision.FLOAT64, false,
+            concat(sent, tuned)),
+        new Variant("+ results handed over in memory (sparkprop's default in local mode)", Precision.FLOAT64, false,
             tuned),
-        new Variant("launcher's settings + float32 gradients", Precision.FLOAT64, true, tuned),
-        new Variant("launcher's settings + --precision float32", Precision.FLOAT32, true, tuned));
+        new Variant("local defaults + float32 gradients", Precision.FLOAT64, true, tuned),
+        new Variant("local defaults + --precision float32", Precision.FLOAT32, true, tuned));
     for (Variant v : variants) {
       try (JavaSparkContext sc = BenchData.spark("local[" + PARTITIONS + "]", v.settings())) {
         PreparedData data = BenchData.fashion(sc, PARTITIONS);
@@ -83,10 +90,19 @@ final class StepSuite {
         + "1 ms for Adam on 235,146 parameters). "
         + "Empty job, JavaRDD API: foreachPartition of a no-op over a cached two-element RDD. Empty job, runJob: the "
         + "same through SparkContext.runJob with a named function, which Spark's closure cleaner skips, as the step does. "
-        + "The step and the two empty jobs take turns, iteration by iteration.");
+        + "The step and the two empty jobs take turns, iteration by iteration. The first four configurations set "
+        + LocalHandoff.KEY + "=false, so each partition's sum takes Spark's result path as it does on a cluster; "
+        + "from the fifth on, local mode's default hands the sums to the driver in memory, and float32 gradients "
+        + "then only round them.");
     report.publish(results, "step");
     StepTimeline.run(results);
     reduction(results);
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    String[] all = Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
+    return all;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.sparkprop.bench;
 
 import dev.sparkprop.nn.Network;
 import dev.sparkprop.optim.Adam;
+import dev.sparkprop.spark.LocalHandoff;
 import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.SparkEngine;
 import dev.sparkprop.train.Engine;
@@ -34,7 +35,11 @@ import org.apache.spark.api.java.JavaSparkContext;
  */
 final class WarmupCurve {
 
-  /** Iterations each engine runs at least: enough for the curve to flatten. */
+  /**
+   * Iterations each engine runs at least, unless {@code sparkprop.bench.warmup.iterations} (or
+   * {@code SPARKPROP_BENCH_WARMUP_ITERATIONS}) says otherwise: enough to see the curve bend.
+   * Spark's step is still getting cheaper here; about 8,000 show where it settles.
+   */
   static final int ITERATIONS = 2_400;
 
   /** Iterations per row of the table, at least: whole epochs, the median taken over them. */
@@ -48,23 +53,29 @@ final class WarmupCurve {
   static void run(Path results) throws IOException, InterruptedException {
     Report report = new Report("Spark local[2] against the same kernels in-process on 2 threads, each in a fresh JVM, "
         + "by iterations since the start", "batch", "epochs", "iterations", "Spark local[2] s per epoch",
-        "in-process s per epoch", "Spark ÷ in-process");
+        "Spark local[2], results through Spark s per epoch", "in-process s per epoch", "Spark ÷ in-process");
+    int iterations = Integer.parseInt(BenchData.setting("sparkprop.bench.warmup.iterations",
+        Integer.toString(ITERATIONS)).trim());
     for (int batch : new int[] {256, 1024}) {
       int perEpoch = (60_000 + batch - 1) / batch;
       int window = ceilDiv(WINDOW, perEpoch);
-      int epochs = window * ceilDiv(ITERATIONS, window * perEpoch);
+      int epochs = window * ceilDiv(iterations, window * perEpoch);
       double[] spark = fork(SPARK, batch, epochs);
+      double[] sent = fork(SPARK, batch, epochs, LocalHandoff.KEY + "=false");
       double[] local = fork(IN_PROCESS, batch, epochs);
       for (int from = 0; from < epochs; from += window) {
         int to = from + window;
         double s = BenchData.median(Arrays.copyOfRange(spark, from, to));
+        double t = BenchData.median(Arrays.copyOfRange(sent, from, to));
         double l = BenchData.median(Arrays.copyOfRange(local, from, to));
-        report.row(batch, (from + 1) + "–" + to, (from * perEpoch + 1) + "–" + to * perEpoch, s, l, s / l);
+        report.row(batch, (from + 1) + "–" + to, (from * perEpoch + 1) + "–" + to * perEpoch, s, t, l, s / l);
       }
     }
     report.note("Each engine trains from scratch (Adam 0.001) in a JVM started for it with this JVM's flags; each row "
         + "is the median epoch of its range. Nothing else ran in that JVM first, so the early rows are what a short "
-        + "training run sees, and the late ones what a long run settles to.");
+        + "training run sees, and the late ones what a long run settles to. \"Results through Spark\": the same "
+        + "with " + LocalHandoff.KEY + "=false, so each partition's sum takes Spark's result path instead of being "
+        + "handed to the driver in memory.");
     report.publish(results, "scaling-warmup");
   }
 
@@ -72,13 +83,18 @@ final class WarmupCurve {
     return (a + b - 1) / b;
   }
 
-  /** Each epoch's seconds, from a new JVM that trains {@code engine} and nothing else. */
-  private static double[] fork(String engine, int batch, int epochs) throws IOException, InterruptedException {
+  /**
+   * Each epoch's seconds, from a new JVM that trains {@code engine} and nothing else, with Spark
+   * {@code settings} ("key=value") on top of the launcher's.
+   */
+  private static double[] fork(String engine, int batch, int epochs, String... settings)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), WarmupCurve.class.getName(), engine,
         Integer.toString(batch), Integer.toString(epochs)));
+    command.addAll(List.of(settings));
     Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     List<Double> seconds = new ArrayList<>();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -96,14 +112,25 @@ final class WarmupCurve {
     return seconds.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
-  /** The forked JVM: trains one engine and prints "epoch SECONDS" for each epoch. */
+  /**
+   * The forked JVM: trains one engine and prints "epoch SECONDS" for each epoch. Arguments: the
+   * engine, the batch size, the epochs, then any Spark settings as key=value.
+   */
   public static void main(String[] args) throws Exception {
     String engine = args[0];
     int batch = Integer.parseInt(args[1]);
     int epochs = Integer.parseInt(args[2]);
     TrainConfig config = new TrainConfig(Adam.defaults(), batch, epochs, 1, 0.0);
     if (engine.equals(SPARK)) {
-      try (JavaSparkContext sc = BenchData.launcherSpark("local[2]")) {
+      List<String> settings = new ArrayList<>(List.of(BenchData.launcherSettings("local[2]")));
+      for (String kv : Arrays.copyOfRange(args, 3, args.length)) {
+        String[] pair = kv.split("=", 2);
+        if (pair.length != 2) {
+          throw new IllegalArgumentException("a Spark setting is key=value, not " + kv);
+        }
+        settings.addAll(List.of(pair));
+      }
+      try (JavaSparkContext sc = BenchData.spark("local[2]", settings.toArray(String[]::new))) {
         PreparedData data = BenchData.fashion(sc, 2);
         print(train(new SparkEngine(sc, data, StepSuite.NETWORK, 10), config));
       }
