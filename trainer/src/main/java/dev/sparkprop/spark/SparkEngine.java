@@ -170,7 +170,8 @@ public final class SparkEngine implements Engine {
     Broadcast<BroadcastParameters> broadcast = sc.broadcast(BroadcastParameters.of(params));
     try {
       // The validation loss steers early stopping, so it is added in the chosen order as well.
-      return reduce(role, new EvaluationTask(architecture, classes, broadcast, role), MergeEvaluations.INSTANCE).inTargetUnits(data.targetScaler());
+      return reduce(role, new EvaluationTask(architecture, classes, broadcast, role), MergeEvaluations.INSTANCE)
+          .inTargetUnits(data.targetScaler());
     } finally {
       destroyLater(broadcast);
     }
@@ -294,8 +295,8 @@ public final class SparkEngine implements Engine {
    * submitted this way (9.5 against 4.2 ms, benchmarks/run step). A named function is not a
    * closure, so the cleaner leaves it alone.
    */
-  private static final class OnPartition<T> extends AbstractFunction2<TaskContext, scala.collection.Iterator<ShardSet>, Object>
-      implements Serializable {
+  private static final class OnPartition<T>
+      extends AbstractFunction2<TaskContext, scala.collection.Iterator<ShardSet>, Object> implements Serializable {
     private static final long serialVersionUID = 2L;
     private final PartitionTask<T> task;
     private final long job;

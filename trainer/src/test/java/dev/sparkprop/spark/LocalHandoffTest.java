@@ -103,7 +103,7 @@ class LocalHandoffTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Wire.class)
-  @DisplayName("handed over or sent, every gradient and evaluation is the same to the last bit, and no slot is left open")
+  @DisplayName("handed over or sent, every gradient and evaluation has the same bits, and no slot stays open")
   void sameBits(Wire wire) {
     double[] params = Initializer.initialize(ARCH, 3);
     Shard.Batching batching = new Shard.Batching(5, DATA.count(Role.TRAIN), 64);
