@@ -2,7 +2,6 @@ package dev.sparkprop.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,7 +110,6 @@ class LocalHandoffTest {
       for (int batch = 0; batch < batching.batches(); batch++) {
         GradientSum a = byReference.gradient(params, batching, 1, batch);
         GradientSum b = sent.gradient(params, batching, 1, batch);
-        assertNotSame(a.gradient(), b.gradient());
         assertArrayEquals(b.gradient(), a.gradient(), "iteration " + batch);
         assertEquals(b.loss(), a.loss(), 0.0);
         assertEquals(b.count(), a.count());
