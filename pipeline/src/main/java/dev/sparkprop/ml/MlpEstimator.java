@@ -402,9 +402,9 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
     String name = "DataFrame[" + features + ", " + label + "]";
     boolean lbfgs = isLbfgs(getOptimizer());
     // Refuse settings the chosen path would silently ignore, as the command line does.
-    if (lbfgs && (isSet(stepSize) || getEarlyStopping() > 0 || getDropout() > 0)) {
-      throw new IllegalArgumentException("optimizer lbfgs chooses its own steps, trains a fixed objective and runs"
-          + " to maxIter iterations: stepSize, dropout and earlyStopping do not apply");
+    if (lbfgs && (isSet(stepSize) || isSet(blockSize) || getEarlyStopping() > 0 || getDropout() > 0)) {
+      throw new IllegalArgumentException("optimizer lbfgs chooses its own steps, trains a fixed full-batch objective"
+          + " and runs to maxIter iterations: stepSize, blockSize, dropout and earlyStopping do not apply");
     }
     if (getEarlyStopping() > 0 && getValidationFraction() == 0.0) {
       throw new IllegalArgumentException("earlyStopping watches the validation rows: set validationFraction too");

@@ -166,6 +166,10 @@ class EstimatorTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> small().setOptimizer("lbfgs").fit(digits(1)));
     assertTrue(e.getMessage().contains("stepSize"), e.getMessage());
+    MlpClassifier batched = new MlpClassifier().setLabelCol("digit").setLayers(16).setMaxIter(2).setBlockSize(100);
+    IllegalArgumentException full = assertThrows(IllegalArgumentException.class,
+        () -> batched.setOptimizer("lbfgs").fit(digits(1)));
+    assertTrue(full.getMessage().contains("blockSize"), full.getMessage());
     IllegalArgumentException blind = assertThrows(IllegalArgumentException.class,
         () -> small().setEarlyStopping(2).fit(digits(1)));
     assertTrue(blind.getMessage().contains("validationFraction"), blind.getMessage());

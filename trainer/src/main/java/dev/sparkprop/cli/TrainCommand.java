@@ -217,9 +217,8 @@ final class TrainCommand implements Callable<Integer> {
     Loss forcedLoss = loss == null ? null : Loss.parse(loss);
     // L-BFGS is a full-batch solver, not a per-step optimizer: it takes its own path below.
     boolean lbfgs = optimizer.trim().equalsIgnoreCase("lbfgs");
-    if (lbfgs && (patience > 0 || learningRate != null || !schedule.equals("constant") || warmupEpochs > 0)) {
-      throw new UsageException("--optimizer lbfgs chooses its own steps and runs to --epochs iterations:"
-          + " --learning-rate, --schedule, --warmup-epochs and --early-stopping do not apply");
+    if (lbfgs) {
+      refuseWhatLbfgsIgnores();
     }
     // The per-step optimizer's settings still parse and validate; L-BFGS ignores them.
     Optimizer opt = Optimizer.parse(lbfgs ? "sgd" : optimizer);
@@ -246,13 +245,14 @@ final class TrainCommand implements Callable<Integer> {
     Precision arithmetic = Precision.parse(precision);
     fraction("--dropout", dropout);
     // Only the float64 mini-batch kernels drop units; refuse rather than train without it.
-    if (dropout > 0 && lbfgs) {
-      throw new UsageException("--dropout does not apply to --optimizer lbfgs, a full-batch solver of a fixed objective");
-    }
     if (dropout > 0 && arithmetic == Precision.FLOAT32) {
       throw new UsageException("--dropout is implemented for --precision float64 only");
     }
     Stopping stopping = new Stopping(Stopping.Metric.parse(stoppingMetric), patience, minImprovement, targetLoss, timeBudget);
+    if (forcedLoss != null && !stopping.metric().fits(forcedLoss)) {
+      throw new UsageException(metricMismatch(stopping.metric(), "--loss " + forcedLoss.cliName() + " predicts "
+          + (forcedLoss.isClassification() ? "classes" : "numbers")));
+    }
     int[] widths = hidden == null ? Defaults.HIDDEN.clone() : hidden;
     for (int w : widths) {
       if (w <= 0) {
@@ -306,6 +306,10 @@ final class TrainCommand implements Callable<Integer> {
           new PreparedData.Options(parts, seed, testFraction, validationFraction, scale, null, targetScale, null));
 
       Task task = Task.of(data, forcedLoss);
+      if (!stopping.metric().fits(task.loss())) {
+        throw new UsageException(metricMismatch(stopping.metric(), sources.train().describe()
+            + (task.loss().isClassification() ? " has " : " is a ") + task.describe()));
+      }
       if (targetScale != Scaling.NONE && task.loss().isClassification()) {
         throw new UsageException("--target-scaling rescales regression targets, but " + sources.train().describe()
             + " has class labels (" + task.describe() + "); pass --loss squared-error to treat them as numbers");
@@ -431,6 +435,64 @@ final class TrainCommand implements Callable<Integer> {
       data.release();
     }
     return 0;
+  }
+
+  /**
+   * L-BFGS minimizes the whole training set's loss plus the L2 penalty, with steps it chooses
+   * itself, for at most --epochs iterations. The options of the mini-batch path would be
+   * ignored, and recorded in the model as if they had been used; so each one given is refused.
+   */
+  private void refuseWhatLbfgsIgnores() {
+    List<String> given = new java.util.ArrayList<>();
+    if (learningRate != null) {
+      given.add("--learning-rate");
+    }
+    if (scaleLearningRate) {
+      given.add("--scale-learning-rate");
+    }
+    if (!schedule.equals("constant")) {
+      given.add("--schedule");
+    }
+    if (warmupEpochs > 0) {
+      given.add("--warmup-epochs");
+    }
+    if (batchSize != null) {
+      given.add("--batch-size");
+    }
+    if (weightDecay != null) {
+      given.add("--weight-decay");
+    }
+    if (l1 > 0) {
+      given.add("--l1");
+    }
+    if (clipNorm > 0) {
+      given.add("--clip-norm");
+    }
+    if (dropout > 0) {
+      given.add("--dropout");
+    }
+    if (patience > 0) {
+      given.add("--early-stopping");
+    }
+    if (targetLoss > 0) {
+      given.add("--target-loss");
+    }
+    if (timeBudget > 0) {
+      given.add("--time-budget");
+    }
+    if (!given.isEmpty()) {
+      throw new UsageException(String.join(", ", given) + (given.size() == 1 ? " does" : " do")
+          + " not apply to --optimizer lbfgs, a full-batch solver that chooses its own steps and minimizes"
+          + " the loss plus --l2 for at most --epochs iterations");
+    }
+  }
+
+  /** Why {@code metric} cannot watch this run, whose task {@code why} says: accuracy needs classes, RMSE numbers. */
+  private static String metricMismatch(Stopping.Metric metric, String why) {
+    return metric == Stopping.Metric.ACCURACY
+        ? "--early-stopping-metric accuracy counts correct classes, but " + why + "; use loss or rmse"
+        : "--early-stopping-metric " + metric.cliName() + " measures numeric predictions, but " + why
+            + "; use loss or accuracy";
   }
 
   /** Breeze's L-BFGS over the whole training set; its iterations are reported as epochs. */

@@ -1,5 +1,6 @@
 package dev.sparkprop.train;
 
+import dev.sparkprop.nn.Loss;
 import java.util.Locale;
 
 /**
@@ -56,6 +57,19 @@ public record Stopping(Metric metric, int patience, double minImprovement, doubl
         case LOSS -> e.meanLoss();
         case ACCURACY -> e.accuracy();
         case RMSE -> e.rmse();
+      };
+    }
+
+    /**
+     * Whether this metric says anything about a network trained with {@code loss}: accuracy
+     * counts classes, RMSE measures numbers. The other would be constant (0), never improve,
+     * and stop the run at its patience with the first epoch kept.
+     */
+    public boolean fits(Loss loss) {
+      return switch (this) {
+        case LOSS -> true;
+        case ACCURACY -> loss.isClassification();
+        case RMSE -> !loss.isClassification();
       };
     }
 

@@ -3,6 +3,7 @@ package dev.sparkprop.train;
 import dev.sparkprop.datasets.Split.Role;
 import dev.sparkprop.nn.Dropout;
 import dev.sparkprop.nn.Initializer;
+import dev.sparkprop.nn.Loss;
 import dev.sparkprop.nn.Network;
 import dev.sparkprop.nn.ParameterLayout;
 import dev.sparkprop.optim.GradientClipping;
@@ -38,6 +39,11 @@ public final class Trainer {
 
   private Trainer(Network network, TrainConfig config, Stopping stopping, Checkpointer checkpointer,
       int checkpointEvery, Map<String, String> runSettings) {
+    Loss loss = network.architecture().loss();
+    if (!stopping.metric().fits(loss)) {
+      throw new IllegalArgumentException("early stopping on " + stopping.metric().cliName() + " does not fit a network"
+          + " trained with " + loss.cliName() + "; use loss, or " + (loss.isClassification() ? "accuracy" : "rmse"));
+    }
     this.network = network;
     this.config = config;
     this.stopping = stopping;

@@ -164,6 +164,14 @@ class BadInputCorpusTest {
         train("--dropout", "0.2", "--precision", "float32")));
     c.add(usage("dropout with L-BFGS", "--dropout", "does not apply to --optimizer lbfgs",
         train("--dropout", "0.2", "--optimizer", "lbfgs")));
+    c.add(usage("options L-BFGS would ignore", "--l1, --clip-norm", "do not apply to --optimizer lbfgs",
+        train("--optimizer", "lbfgs", "--l1", "0.5", "--clip-norm", "1")));
+    c.add(usage("an early-stopping metric the loss cannot move", "--early-stopping-metric",
+        "rmse measures numeric predictions, but --loss softmax-cross-entropy predicts classes; use loss or accuracy",
+        train("--loss", "softmax-cross-entropy", "--early-stopping", "2", "--early-stopping-metric", "rmse")));
+    c.add(usage("an early-stopping metric the labels cannot move", "--early-stopping-metric",
+        "rmse measures numeric predictions, but three-classes.csv has 3 classes (softmax cross-entropy)",
+        train("--data", "three-classes.csv", "--early-stopping", "2", "--early-stopping-metric", "rmse")));
     c.add(usage("train --out an existing directory", "models/good", "already exists; pass --overwrite to replace it",
         List.of("train", "--data", "three-classes.csv", "--out", "models/good")));
     c.add(usage("predict --out an existing file", "three-classes.csv", "already exists; pass --overwrite to replace it",

@@ -114,6 +114,21 @@ class StoppingTest {
   }
 
   @Test
+  @DisplayName("accuracy watches only classifiers and RMSE only regressions: the other would never improve")
+  void aMetricThatCannotMoveIsRefused() {
+    TrainConfig config = new TrainConfig(Adam.defaults(), 15, 5, 4, 0.0);
+    Architecture regression = new Architecture(new int[] {2, 8, 1}, Activation.TANH, Loss.SQUARED_ERROR);
+    for (Architecture a : List.of(BIG, regression)) {
+      Stopping.Metric wrong = a.loss().isClassification() ? Stopping.Metric.RMSE : Stopping.Metric.ACCURACY;
+      Stopping.Metric right = a.loss().isClassification() ? Stopping.Metric.ACCURACY : Stopping.Metric.RMSE;
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> new Trainer(new Network(a), config, new Stopping(wrong, 3, 0, 0, 0)));
+      assertTrue(e.getMessage().contains("use loss, or " + right.cliName()), e.getMessage());
+      assertTrue(right.fits(a.loss()) && Stopping.Metric.LOSS.fits(a.loss()));
+    }
+  }
+
+  @Test
   void earlyStoppingWithoutValidationIsRefused() {
     DenseDataset blobs = Synthetic.generate(Synthetic.Kind.BLOBS, 21, 120);
     LocalData data = LocalData.prepare(blobs, 1, 4, 0.0, 0.0, Scaling.STANDARDIZE);
