@@ -24,6 +24,8 @@ final class ProgressPrinter implements TrainingListener {
   private final long redrawNanos;
   private final LongSupplier clock;
   private long runStart;
+  /** Iterations done before this process's first one: more than 0 in a resumed run; -1 until then. */
+  private long doneBefore;
   private long lastDrawn;
   private int drawnWidth;
   private EpochPlan plan;
@@ -52,12 +54,16 @@ final class ProgressPrinter implements TrainingListener {
   public void started(EpochPlan plan) {
     this.plan = plan;
     runStart = clock.getAsLong();
+    doneBefore = -1;
     lastDrawn = runStart - redrawNanos;
     out.println("plan: " + plan.describe());
   }
 
   @Override
   public void iterationFinished(IterationProgress p) {
+    if (doneBefore < 0) {
+      doneBefore = done(p) - 1;
+    }
     if (!live || p.iteration() == p.iterations()) {
       return; // the epoch's own line follows at once
     }
@@ -66,17 +72,24 @@ final class ProgressPrinter implements TrainingListener {
       return;
     }
     lastDrawn = now;
-    draw(status(p, (now - runStart) / 1e9, plan == null ? 0 : plan.totalIterations()));
+    draw(status(p, (now - runStart) / 1e9, doneBefore, plan == null ? 0 : plan.totalIterations()));
+  }
+
+  /** Iterations of the whole run done once {@code p}'s is, counting from the first epoch. */
+  private static long done(IterationProgress p) {
+    return (long) (p.epoch() - 1) * p.iterations() + p.iteration();
   }
 
   /**
    * The status line: "epoch 3/10  iteration 45/235  loss 0.4321  12,345 examples/s  ETA 0:12,
-   * run 3:40". The run's time left assumes the pace so far, validation included.
+   * run 3:40". The run's time left assumes the pace of this process so far, validation
+   * included: {@code runSeconds} covers the iterations after {@code doneBefore}, which a resumed
+   * run did before it started.
    */
-  static String status(IterationProgress p, double runSeconds, long totalIterations) {
-    long done = (long) (p.epoch() - 1) * p.iterations() + p.iteration();
+  static String status(IterationProgress p, double runSeconds, long doneBefore, long totalIterations) {
+    long done = done(p);
     String run = totalIterations > done
-        ? ", run " + clock(runSeconds / done * (totalIterations - done)) : "";
+        ? ", run " + clock(runSeconds / (done - doneBefore) * (totalIterations - done)) : "";
     return String.format("epoch %d/%d  iteration %d/%d  loss %.4f  %,.0f examples/s  ETA %s%s",
         p.epoch(), p.epochs(), p.iteration(), p.iterations(), p.meanLoss(), p.examplesPerSecond(),
         clock(p.epochSecondsLeft()), run);

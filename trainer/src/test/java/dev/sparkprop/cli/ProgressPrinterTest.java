@@ -65,6 +65,21 @@ class ProgressPrinterTest {
   }
 
   @Test
+  @DisplayName("a resumed run's time left comes from its own pace, not from iterations an earlier process did")
+  void resumedRunsPace() {
+    ProgressPrinter printer = new ProgressPrinter(out, true, 0, nanos::get);
+    printer.started(new EpochPlan(400, 100, 10));
+    // Resumed at the start of epoch 9: 32 of the 40 iterations were done before.
+    for (int i = 1; i <= 2; i++) {
+      nanos.addAndGet(1_000_000_000L);
+      printer.iterationFinished(new IterationProgress(9, 10, i, 4, 0.5, 100L * i, i));
+    }
+    // Two iterations in 2 s, so the 6 left take 6 s.
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(text.endsWith("\repoch 9/10  iteration 2/4  loss 0.5000  100 examples/s  ETA 0:02, run 0:06"), text);
+  }
+
+  @Test
   @DisplayName("on a terminal the status line is redrawn at most once per interval")
   void throttled() {
     String text = run(true, 2_500_000_000L);
