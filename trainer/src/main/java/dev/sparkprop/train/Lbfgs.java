@@ -67,7 +67,9 @@ public final class Lbfgs {
    *
    * @param parameters the final point
    * @param lossHistory the objective (mean loss plus the L2 term) at the start and after each
-   *     iteration, so one more entry than iterations; as in MLlib's loss history
+   *     iteration, so one more entry than iterations. MLlib's history records every state
+   *     Breeze yields, which repeats the last point when a line search fails; here those
+   *     repeats are not counted as iterations.
    * @param evaluations how many times the objective was computed, each one engine pass over
    *     the training set (one Spark job with the Spark engine); the line search makes this at
    *     least the number of iterations plus one
@@ -131,10 +133,16 @@ public final class Lbfgs {
         solver.iterations(asDiffFunction(objective), new DenseVector$mcD$sp(initial.clone()));
     List<Double> losses = new ArrayList<>();
     FirstOrderMinimizer.State<DenseVector<Object>, Object, Object> state = null;
-    // The iterator ends with the state that met the stopping rule, so every state is one iteration.
+    // The iterator ends with the state that met the stopping rule. When a line search fails,
+    // Breeze yields the last point again, once with its history reset and, if the search fails
+    // again, once more to give up; only a state with a new iteration number is a step.
+    int lastIteration = -1;
     while (states.hasNext()) {
       state = states.next();
-      losses.add(state.value());
+      if (state.iter() != lastIteration) {
+        losses.add(state.value());
+        lastIteration = state.iter();
+      }
     }
     return new Result(toArray(state.x()), List.copyOf(losses), objective.evaluations, stop(state.convergenceReason()));
   }

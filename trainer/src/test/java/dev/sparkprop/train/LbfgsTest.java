@@ -51,6 +51,25 @@ class LbfgsTest {
       Loss.SOFTMAX_CROSS_ENTROPY);
 
   @Test
+  @DisplayName("a failed line search ends the run without counting Breeze's repeated states as iterations")
+  void aFailedLineSearchAddsNoIterations() {
+    Architecture arch = new Architecture(new int[] {2, 16, CLASSES}, Activation.RELU, Loss.SOFTMAX_CROSS_ENTROPY);
+    Network network = new Network(arch);
+    LocalEngine engine = localEngine(network, 400, 2);
+
+    // No tolerance: only a line search that finds no lower point can end the run early.
+    Lbfgs.Result result = Lbfgs.minimize(network, engine, Initializer.initialize(arch, SEED), 0.0, 3000, 0.0, 10);
+
+    assertEquals(Lbfgs.Stop.LINE_SEARCH_FAILED, result.stop());
+    List<Double> losses = result.lossHistory();
+    for (int i = 1; i < losses.size(); i++) {
+      assertTrue(losses.get(i) < losses.get(i - 1), "iteration " + i + " did not lower the loss: "
+          + losses.subList(Math.max(0, i - 3), Math.min(losses.size(), i + 2)));
+    }
+    assertEquals(losses.size() - 1, result.iterations());
+  }
+
+  @Test
   @DisplayName("softmax regression with L2: L-BFGS reaches the optimum, where the full gradient vanishes,"
       + " and ends no higher than 2,000 gradient-descent steps")
   void reachesTheConvexOptimum() {
@@ -94,7 +113,7 @@ class LbfgsTest {
   }
 
   @Test
-  @DisplayName("the loss history is MLlib's: the start, then one value per iteration, each lower than the last")
+  @DisplayName("the loss history is the start, then one value per iteration, each lower than the last")
   void lossFallsEveryIteration() {
     double l2 = 1e-3;
     Architecture arch = new Architecture(new int[] {2, 8, CLASSES}, Activation.TANH, Loss.SOFTMAX_CROSS_ENTROPY);
