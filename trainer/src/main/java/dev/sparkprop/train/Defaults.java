@@ -31,7 +31,11 @@ public final class Defaults {
 
   private Defaults() {}
 
-  /** At most {@link #MAX_BATCH}, and small enough that an epoch has at least ten iterations. */
+  /**
+   * {@link #MAX_BATCH}, or a tenth of the training set rounded up where that is smaller. An
+   * epoch then has ten iterations or more, except on sets of a few dozen examples, where
+   * rounding up leaves six to nine (11 examples: batches of 2, six iterations).
+   */
   public static int batchSize(long trainingExamples) {
     long tenth = (trainingExamples + 9) / 10;
     return (int) Math.max(1, Math.min(MAX_BATCH, tenth));
