@@ -5,6 +5,7 @@ import dev.sparkprop.datasets.Scaling;
 import dev.sparkprop.datasets.Split.Role;
 import dev.sparkprop.io.CheckpointStore;
 import dev.sparkprop.io.Model;
+import dev.sparkprop.io.ModelFile;
 import dev.sparkprop.io.RunFiles;
 import dev.sparkprop.nn.Activation;
 import dev.sparkprop.nn.Architecture;
@@ -287,6 +288,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (out != null && Files.exists(out) && !overwrite) {
       throw new UsageException(out + ": already exists; pass --overwrite to replace it");
+    }
+    if (out != null) {
+      ModelFile.checkSavable(out, overwrite); // a directory that is not a model's: refused now, not after training
     }
     String dataSpec = dataArgs.data == null ? "digits" : dataArgs.data;
 

@@ -234,6 +234,23 @@ public final class ModelFile {
   }
 
   /**
+   * Checks up front what {@link #save(Model, Path, boolean)} checks at the end: that {@code dir}
+   * does not exist, or, with {@code overwrite}, that it holds only a model's files. A command
+   * that trains first can then refuse before the run rather than after it.
+   *
+   * @throws ModelFormatException if the model could not be saved there
+   */
+  public static void checkSavable(Path dir, boolean overwrite) {
+    Path target = dir.toAbsolutePath().normalize();
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      if (!overwrite) {
+        throw new ModelFormatException(dir, "already exists; pass --overwrite to replace it");
+      }
+      checkReplaceable(dir, target);
+    }
+  }
+
+  /**
    * Refuses to replace anything but a plain directory holding at most a model's files: an
    * {@code --overwrite} aimed at the wrong directory must not delete it.
    */

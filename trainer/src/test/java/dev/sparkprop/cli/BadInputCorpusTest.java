@@ -174,6 +174,9 @@ class BadInputCorpusTest {
         train("--data", "three-classes.csv", "--early-stopping", "2", "--early-stopping-metric", "rmse")));
     c.add(usage("train --out an existing directory", "models/good", "already exists; pass --overwrite to replace it",
         List.of("train", "--data", "three-classes.csv", "--out", "models/good")));
+    c.add(data("train --overwrite a directory that is not a model's, refused before training", "not-a-model",
+        "exists and holds more than a sparkprop model (notes.txt); refusing to replace it",
+        List.of("train", "--data", "three-classes.csv", "--out", "not-a-model", "--overwrite", "--master", "no-spark")));
     c.add(usage("predict --out an existing file", "three-classes.csv", "already exists; pass --overwrite to replace it",
         List.of("predict", "--model", "models/good", "--data", "three-classes.csv", "--out", "three-classes.csv")));
     c.add(usage("evaluate without --model", "'--model=DIR'", "Missing required option", List.of("evaluate")));
@@ -262,6 +265,7 @@ class BadInputCorpusTest {
     copyTextCorpus(dir);
     writeIdxCorpus(dir.resolve("idx"));
     writeModelCorpus(dir.resolve("models"));
+    Files.writeString(Files.createDirectory(dir.resolve("not-a-model")).resolve("notes.txt"), "kept\n");
     List<Case> cases = corpus();
 
     Path work = Files.createDirectory(dir.resolve("run"));
