@@ -25,7 +25,7 @@ final class DataArgs {
   static final String FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
 
   @Option(names = "--data", paramLabel = "DATA",
-      description = "A file or directory (CSV, LIBSVM or IDX), or a built-in data set: digits, fashion-mnist, xor, spirals, blobs.")
+      description = "A file or directory (CSV, LIBSVM or IDX), or a built-in data set: digits, fashion-mnist, xor, spirals, blobs, friedman1.")
   String data;
 
   @Option(names = "--format", paramLabel = "FORMAT",

@@ -69,7 +69,7 @@ final class TrainCommand implements Callable<Integer> {
   String activation;
 
   @Option(names = "--loss", paramLabel = "NAME",
-      description = "softmax-cross-entropy, binary-cross-entropy or squared-error (default: from the labels).")
+      description = "softmax-cross-entropy, binary-cross-entropy, squared-error or huber (default: from the labels).")
   String loss;
 
   @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
