@@ -6,7 +6,9 @@ import dev.sparkprop.datasets.Idx;
 import dev.sparkprop.datasets.Synthetic;
 import dev.sparkprop.spark.DataSource;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -43,6 +45,45 @@ final class DataArgs {
       description = "LIBSVM: the number of features (default: the largest index in the file).")
   Integer features;
 
+  /** Checks the options on their own, so that a typo fails before Spark starts. */
+  void validate() {
+    if (data != null && data.isBlank()) {
+      throw new UsageException("--data is empty: give a file, a directory or a built-in set");
+    }
+    if (format != null && !List.of("csv", "libsvm", "idx").contains(format.trim().toLowerCase(Locale.ROOT))) {
+      throw new UsageException("unknown --format '" + format + "'; expected csv, libsvm or idx");
+    }
+    if (labelColumn != null && labelColumn < 0) {
+      throw new UsageException("--label-column counts columns from 0, so it cannot be " + labelColumn);
+    }
+    if (features != null && features <= 0) {
+      throw new UsageException("--features must be positive, not " + features);
+    }
+  }
+
+  /**
+   * Refuses the options of another format than the one {@code data} is read as ({@code null}
+   * for a built-in set): they would be ignored without a word.
+   */
+  private void refuseOptionsOtherThan(String fmt, String data) {
+    List<String> ignored = new ArrayList<>();
+    if (!"csv".equals(fmt)) {
+      if (header) {
+        ignored.add("--header");
+      }
+      if (labelColumn != null) {
+        ignored.add("--label-column");
+      }
+    }
+    if (!"libsvm".equals(fmt) && features != null) {
+      ignored.add("--features");
+    }
+    if (!ignored.isEmpty()) {
+      throw new UsageException(String.join(" and ", ignored) + (ignored.size() == 1 ? " does" : " do")
+          + " not apply to " + data + (fmt == null ? ", a built-in set" : ", read as " + fmt.toUpperCase(Locale.ROOT)));
+    }
+  }
+
   /** A data source and, for sets that come with one, their official test set. */
   record Resolved(DataSource train, DataSource test) {}
 
@@ -52,20 +93,24 @@ final class DataArgs {
     String lower = key.toLowerCase(Locale.ROOT);
     if (format == null) {
       if (lower.equals(Digits.NAME)) {
+        refuseOptionsOtherThan(null, key);
         return new Resolved(new DataSource.BuiltIn(Digits.NAME, seed, Digits.SIZE), null);
       }
       if (lower.equals("fashion-mnist")) {
+        refuseOptionsOtherThan("idx", key);
         return idxDirectory(FASHION_MNIST_DIR, hadoop, "install Debian's dataset-fashion-mnist package"
             + " (apt-get install dataset-fashion-mnist) or pass the directory holding the four IDX files");
       }
       for (Synthetic.Kind kind : Synthetic.Kind.values()) {
         if (kind.name().toLowerCase(Locale.ROOT).equals(lower)) {
+          refuseOptionsOtherThan(null, key);
           return new Resolved(new DataSource.BuiltIn(lower, seed, kind.defaultSize()), null);
         }
       }
     }
     FileStatus status = status(key, hadoop);
-    String fmt = format != null ? format.toLowerCase(Locale.ROOT) : guessFormat(key, status);
+    String fmt = format != null ? format.trim().toLowerCase(Locale.ROOT) : guessFormat(key, status);
+    refuseOptionsOtherThan(fmt, key);
     return switch (fmt) {
       case "csv" -> new Resolved(new DataSource.CsvFile(key, labelColumn == null ? -1 : labelColumn, header), null);
       case "libsvm" -> new Resolved(new DataSource.LibsvmFile(key, features == null ? 0 : features), null);

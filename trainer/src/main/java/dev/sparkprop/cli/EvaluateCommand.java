@@ -41,6 +41,7 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Model model = ModelFile.load(modelDir);
     spark.validate();
+    dataArgs.validate();
     PrintStream console = System.out;
     try (JavaSparkContext sc = spark.start()) {
       if (!json) {

@@ -48,6 +48,7 @@ final class PredictCommand implements Callable<Integer> {
       throw new UsageException(out + ": already exists; pass --overwrite to replace it");
     }
     spark.validate();
+    dataArgs.validate();
     Model model = ModelFile.load(modelDir);
     try (JavaSparkContext sc = spark.start()) {
       DataArgs.Resolved sources = dataArgs.resolve(dataArgs.data, 0L, sc.hadoopConfiguration());

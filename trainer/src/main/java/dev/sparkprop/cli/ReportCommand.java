@@ -1,7 +1,9 @@
 package dev.sparkprop.cli;
 
+import dev.sparkprop.io.CannotWriteException;
 import dev.sparkprop.io.RunFiles;
 import dev.sparkprop.report.Report;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,7 +28,13 @@ final class ReportCommand implements Callable<Integer> {
     // Charts are drawn off-screen; without this, AWT would look for a display.
     System.setProperty("java.awt.headless", "true");
     Report report = Report.of(runDir);
-    List<Path> written = report.write(out != null ? out : runDir.resolve(RunFiles.REPORT));
+    Path dir = out != null ? out : runDir.resolve(RunFiles.REPORT);
+    List<Path> written;
+    try {
+      written = report.write(dir);
+    } catch (IOException e) {
+      throw new CannotWriteException(dir, "cannot write the report", e);
+    }
     for (Path file : written) {
       System.out.println("wrote " + file);
     }

@@ -263,6 +263,7 @@ final class TrainCommand implements Callable<Integer> {
     positive("--batch-size", batchSize);
     positive("--epochs", epochs);
     spark.validate();
+    dataArgs.validate();
     fraction("--validation-fraction", validationFraction);
     if (!(warmupEpochs >= 0) || Double.isInfinite(warmupEpochs)) {
       throw new UsageException("--warmup-epochs must be zero or positive, not " + warmupEpochs);

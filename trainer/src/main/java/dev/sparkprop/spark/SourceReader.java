@@ -177,6 +177,20 @@ final class SourceReader {
     if (features <= 0) {
       throw new DataFormatException(name, 0, "no feature index in any row");
     }
+    if (features > Rows.MAX_FEATURES) {
+      if (source.features() > 0) {
+        throw new DataFormatException(name, 0, String.format("%,d features declared; features are held densely,"
+            + " at most %,d", features, Rows.MAX_FEATURES));
+      }
+      int widest = features;
+      List<Long> at = lines.filter(t -> {
+        int[] idx = LibsvmFormat.parse(t._1(), name, t._2()).indices();
+        return idx.length > 0 && idx[idx.length - 1] + 1 == widest;
+      }).map(Tuple2::_2).take(1);
+      throw new DataFormatException(name, at.isEmpty() ? 0 : at.get(0), String.format(
+          "index %d makes %,d features; features are held densely, at most %,d", features, features,
+          Rows.MAX_FEATURES));
+    }
     return index(lines, partitions).mapPartitions((Iterator<Tuple2<Tuple2<String, Long>, Long>> it) -> {
       Rows rows = new Rows(features);
       float[] buffer = new float[features];
@@ -372,6 +386,10 @@ final class SourceReader {
 
   /** A growable column-major block, so a partition builds one contiguous array, not objects per row. */
   static final class Rows {
+    /** Rows a block has room for before it first grows. */
+    private static final int FIRST = 64;
+    /** The widest example that many dense rows can hold in one Java array. */
+    static final int MAX_FEATURES = (Integer.MAX_VALUE - 8) / FIRST;
     private final int d;
     private float[] x;
     private double[] y;
@@ -380,9 +398,9 @@ final class SourceReader {
 
     Rows(int d) {
       this.d = d;
-      this.x = new float[d * 64];
-      this.y = new double[64];
-      this.index = new long[64];
+      this.x = new float[Math.multiplyExact(d, FIRST)];
+      this.y = new double[FIRST];
+      this.index = new long[FIRST];
     }
 
     void add(float[] features, int offset, double label, long i) {

@@ -91,6 +91,9 @@ class BadInputCorpusTest {
         train("--data", "undeclared-header.csv")));
 
     // LIBSVM.
+    c.add(data("LIBSVM: an index too wide to hold densely", "huge-index.libsvm:2",
+        "index 2000000000 makes 2,000,000,000 features; features are held densely, at most 33,554,431",
+        train("--data", "huge-index.libsvm")));
     c.add(data("LIBSVM: index 0", "index-zero.libsvm:2", "index 0: LIBSVM indices start at 1",
         train("--data", "index-zero.libsvm")));
     c.add(data("LIBSVM: indices not ascending", "not-ascending.libsvm:3",
@@ -176,7 +179,19 @@ class BadInputCorpusTest {
         List.of("train", "--data", "three-classes.csv", "--out", "models/good")));
     c.add(data("train --overwrite a directory that is not a model's, refused before training", "not-a-model",
         "exists and holds more than a sparkprop model (notes.txt); refusing to replace it",
-        List.of("train", "--data", "three-classes.csv", "--out", "not-a-model", "--overwrite", "--master", "no-spark")));
+        // A missing data file would be reported first if the check came after reading the data.
+        List.of("train", "--data", "nowhere.csv", "--out", "not-a-model", "--overwrite", "--master", "local[1]")));
+    c.add(usage("an unknown master URL", "--master 'bogus://x'",
+        "is not a Spark master URL: expected local, local[N], local[*]",
+        List.of("train", "--data", "three-classes.csv", "--master", "bogus://x")));
+    c.add(usage("a feature count of 0 or less", "--features", "must be positive, not -3",
+        train("--data", "beyond-features.libsvm", "--features", "-3")));
+    c.add(usage("a negative label column", "--label-column", "counts columns from 0, so it cannot be -2",
+        train("--data", "three-classes.csv", "--label-column", "-2")));
+    c.add(usage("CSV options on LIBSVM data", "--header and --label-column",
+        "do not apply to beyond-features.libsvm, read as LIBSVM",
+        train("--data", "beyond-features.libsvm", "--header", "--label-column", "0")));
+    c.add(usage("an empty --data", "--data", "is empty: give a file, a directory or a built-in set", train("--data", "")));
     c.add(usage("predict --out an existing file", "three-classes.csv", "already exists; pass --overwrite to replace it",
         List.of("predict", "--model", "models/good", "--data", "three-classes.csv", "--out", "three-classes.csv")));
     c.add(usage("evaluate without --model", "'--model=DIR'", "Missing required option", List.of("evaluate")));
