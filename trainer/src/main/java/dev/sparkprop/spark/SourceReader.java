@@ -12,12 +12,16 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
@@ -25,6 +29,7 @@ import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapred.FileSplit;
 import org.apache.hadoop.mapred.TextInputFormat;
 import org.apache.spark.api.java.JavaHadoopRDD;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -138,24 +143,24 @@ final class SourceReader {
 
   private static JavaRDD<Shard> readCsv(JavaSparkContext sc, DataSource.CsvFile source, int partitions) {
     checkExists(sc.hadoopConfiguration(), source.path());
-    JavaRDD<Tuple2<String, Long>> lines = numberedLines(sc, source.path(), source.header(), partitions);
+    JavaRDD<Line> lines = numberedLines(sc, source.path(), source.header(), partitions);
     if (lines.isEmpty()) {
       throw new DataFormatException(source.path(), 0, "no data rows");
     }
-    Tuple2<String, Long> first = lines.first();
+    Line first = lines.first();
     CsvFormat format = new CsvFormat(source.labelColumn(), source.header(), ',');
-    int columns = format.countColumns(first._1());
+    int columns = format.countColumns(first.text());
     if (columns < 2) {
-      throw new DataFormatException(source.path(), first._2(),
+      throw new DataFormatException(first.file(), first.number(),
           "found " + columns + " column; a CSV row needs features and a label");
     }
-    String name = source.path();
-    return index(lines, partitions).mapPartitions((Iterator<Tuple2<Tuple2<String, Long>, Long>> it) -> {
+    return index(lines, partitions).mapPartitions((Iterator<Tuple2<Line, Long>> it) -> {
       Rows rows = new Rows(columns - 1);
       float[] buffer = new float[columns - 1];
       while (it.hasNext()) {
-        Tuple2<Tuple2<String, Long>, Long> t = it.next();
-        double label = format.parse(t._1()._1(), name, t._1()._2(), columns, buffer, 0);
+        Tuple2<Line, Long> t = it.next();
+        Line line = t._1();
+        double label = format.parse(line.text(), line.file(), line.number(), columns, buffer, 0);
         rows.add(buffer, 0, label, t._2());
       }
       return List.of(rows.toShard()).iterator();
@@ -164,14 +169,14 @@ final class SourceReader {
 
   private static JavaRDD<Shard> readLibsvm(JavaSparkContext sc, DataSource.LibsvmFile source, int partitions) {
     checkExists(sc.hadoopConfiguration(), source.path());
-    JavaRDD<Tuple2<String, Long>> lines = numberedLines(sc, source.path(), false, partitions);
+    JavaRDD<Line> lines = numberedLines(sc, source.path(), false, partitions);
     if (lines.isEmpty()) {
       throw new DataFormatException(source.path(), 0, "no data rows");
     }
     String name = source.path();
     int features = source.features() > 0 ? source.features()
-        : lines.map(t -> {
-              int[] idx = LibsvmFormat.parse(t._1(), name, t._2()).indices();
+        : lines.map(line -> {
+              int[] idx = LibsvmFormat.parse(line.text(), line.file(), line.number()).indices();
               return idx.length == 0 ? 0 : idx[idx.length - 1] + 1;
             }).reduce(Math::max);
     if (features <= 0) {
@@ -183,21 +188,22 @@ final class SourceReader {
             + " at most %,d", features, Rows.MAX_FEATURES));
       }
       int widest = features;
-      List<Long> at = lines.filter(t -> {
-        int[] idx = LibsvmFormat.parse(t._1(), name, t._2()).indices();
+      Line at = lines.filter(line -> {
+        int[] idx = LibsvmFormat.parse(line.text(), line.file(), line.number()).indices();
         return idx.length > 0 && idx[idx.length - 1] + 1 == widest;
-      }).map(Tuple2::_2).take(1);
-      throw new DataFormatException(name, at.isEmpty() ? 0 : at.get(0), String.format(
+      }).first();
+      throw new DataFormatException(at.file(), at.number(), String.format(
           "index %d makes %,d features; features are held densely, at most %,d", features, features,
           Rows.MAX_FEATURES));
     }
-    return index(lines, partitions).mapPartitions((Iterator<Tuple2<Tuple2<String, Long>, Long>> it) -> {
+    return index(lines, partitions).mapPartitions((Iterator<Tuple2<Line, Long>> it) -> {
       Rows rows = new Rows(features);
       float[] buffer = new float[features];
       while (it.hasNext()) {
-        Tuple2<Tuple2<String, Long>, Long> t = it.next();
-        LibsvmRow row = LibsvmFormat.parse(t._1()._1(), name, t._1()._2());
-        LibsvmFormat.densify(row, features, name, t._1()._2(), buffer, 0);
+        Tuple2<Line, Long> t = it.next();
+        Line line = t._1();
+        LibsvmRow row = LibsvmFormat.parse(line.text(), line.file(), line.number());
+        LibsvmFormat.densify(row, features, line.file(), line.number(), buffer, 0);
         rows.add(buffer, 0, row.label(), t._2());
       }
       return List.of(rows.toShard()).iterator();
@@ -228,16 +234,40 @@ final class SourceReader {
       path = ((DataSource.LibsvmFile) source).path();
       header = false;
     }
-    List<Long> line = numberedLines(sc, path, header, sc.defaultParallelism()).zipWithIndex()
-        .filter(t -> t._2() == position).map(t -> t._1()._2()).take(1);
-    return new DataFormatException(path, line.isEmpty() ? 0 : line.get(0), problem);
+    List<Line> line = numberedLines(sc, path, header, sc.defaultParallelism()).zipWithIndex()
+        .filter(t -> t._2() == position).map(Tuple2::_1).take(1);
+    return line.isEmpty() ? new DataFormatException(path, 0, problem)
+        : new DataFormatException(line.get(0).file(), line.get(0).number(), problem);
   }
 
-  /** Non-blank data lines with their 1-based line numbers (the header, if declared, dropped). */
-  private static JavaRDD<Tuple2<String, Long>> numberedLines(JavaSparkContext sc, String path, boolean header, int partitions) {
-    return textLines(sc, path, partitions).zipWithIndex()
-        .filter(t -> !(header && t._2() == 0) && !CsvFormat.isBlank(t._1()))
-        .map(t -> new Tuple2<>(t._1(), t._2() + 1));
+  /**
+   * A data line: its text, the file it is in (in a directory, the file inside it), and its
+   * 1-based number in that file.
+   */
+  record Line(String text, String file, long number) implements Serializable {}
+
+  /**
+   * The non-blank data lines, numbered within their files. With {@code header}, each file's
+   * first non-blank line is its header and is dropped: a directory that Spark wrote with
+   * headers has one in every part file.
+   */
+  private static JavaRDD<Line> numberedLines(JavaSparkContext sc, String path, boolean header, int partitions) {
+    JavaPairRDD<Tuple2<String, String>, Long> all = textLines(sc, path, partitions).zipWithIndex();
+    // Hadoop reads the files one after another, each in order, so each file's lines are one run of
+    // the global order. Per file: the global index of its first line, and of its first non-blank one.
+    Map<String, long[]> starts;
+    if (isFile(sc.hadoopConfiguration(), path)) {
+      long firstFilled = header ? all.filter(t -> !CsvFormat.isBlank(t._1()._2())).map(Tuple2::_2).take(1)
+          .stream().findFirst().orElse(-1L) : -1L;
+      starts = new HashMap<>(Map.of(path, new long[] {0, firstFilled}));
+    } else {
+      starts = new HashMap<>(all.mapToPair(t -> new Tuple2<>(t._1()._1(),
+              new long[] {t._2(), CsvFormat.isBlank(t._1()._2()) ? Long.MAX_VALUE : t._2()}))
+          .reduceByKey((a, b) -> new long[] {Math.min(a[0], b[0]), Math.min(a[1], b[1])})
+          .collectAsMap());
+    }
+    return all.filter(t -> !CsvFormat.isBlank(t._1()._2()) && !(header && t._2() == starts.get(t._1()._1())[1]))
+        .map(t -> new Line(t._1()._2(), t._1()._1(), t._2() - starts.get(t._1()._1())[0] + 1));
   }
 
   /**
@@ -246,19 +276,46 @@ final class SourceReader {
    * Hadoop's bare {@code IOException} from deep inside a task.
    */
   @SuppressWarnings("unchecked")
-  private static JavaRDD<String> textLines(JavaSparkContext sc, String path, int partitions) {
+  private static JavaRDD<Tuple2<String, String>> textLines(JavaSparkContext sc, String path, int partitions) {
     JavaHadoopRDD<LongWritable, Text> file = (JavaHadoopRDD<LongWritable, Text>)
         sc.hadoopFile(path, TextInputFormat.class, LongWritable.class, Text.class, partitions);
     boolean single = isFile(sc.hadoopConfiguration(), path);
+    if (!single) {
+      refuseSubdirectories(sc.hadoopConfiguration(), path);
+    }
+    String dir = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     return file.mapPartitionsWithInputSplit((split, records) -> {
-      // In a directory, name the file inside it that failed.
-      String name = single ? path : path + "/" + ((FileSplit) split).getPath().getName();
+      // In a directory, name the file inside it.
+      String name = single ? path : dir + "/" + ((FileSplit) split).getPath().getName();
       return new CheckedLines(records, name);
     }, true);
   }
 
-  /** Hadoop's lines as strings (its {@code Text} is reused from record to record), with read errors named. */
-  private static final class CheckedLines implements Iterator<String> {
+  /**
+   * Hadoop's text input reads the files of a directory but stops at a directory inside it, with
+   * an exception that names none of the user's options; say which one, up front. Names starting
+   * with _ or . are skipped, as Hadoop skips them (Spark's _SUCCESS marker, checksum files).
+   */
+  private static void refuseSubdirectories(Configuration conf, String path) {
+    try {
+      Path p = new Path(path);
+      for (FileStatus child : p.getFileSystem(conf).listStatus(p)) {
+        String name = child.getPath().getName();
+        if (child.isDirectory() && !name.startsWith("_") && !name.startsWith(".")) {
+          throw new DataFormatException(path, 0, "holds the directory " + name
+              + "; a data directory must hold only data files");
+        }
+      }
+    } catch (IOException e) {
+      throw new DataFormatException(path, 0, "cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Hadoop's lines as strings (its {@code Text} is reused from record to record), each with the
+   * file it came from, and read errors named.
+   */
+  private static final class CheckedLines implements Iterator<Tuple2<String, String>> {
     private final Iterator<Tuple2<LongWritable, Text>> records;
     private final String name;
     private long lines;
@@ -279,11 +336,11 @@ final class SourceReader {
     }
 
     @Override
-    public String next() {
+    public Tuple2<String, String> next() {
       try {
         String line = records.next()._2().toString();
         lines++;
-        return line;
+        return new Tuple2<>(name, line);
       } catch (Exception e) {
         throw unreadable(e);
       }

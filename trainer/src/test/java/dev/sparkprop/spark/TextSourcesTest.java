@@ -1,0 +1,91 @@
+package dev.sparkprop.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.sparkprop.datasets.DataFormatException;
+import dev.sparkprop.datasets.Scaling;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * CSV and LIBSVM read through Spark as users keep them: often a directory of part files, as
+ * Spark itself writes them, each with its own header. Lines are counted, and messages name
+ * places, within each file.
+ */
+class TextSourcesTest {
+
+  private static final JavaSparkContext SC = SparkTests.context();
+
+  @TempDir
+  Path dir;
+
+  private static PreparedData read(DataSource source) {
+    return PreparedData.prepare(SC, source, null, new PreparedData.Options(2, 1, 0.0, 0.0, Scaling.NONE, null));
+  }
+
+  /** The data error reading {@code source} raises, on the driver or from inside a task. */
+  private static DataFormatException dataError(DataSource source) {
+    Exception e = assertThrows(Exception.class, () -> read(source));
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DataFormatException d) {
+        return d;
+      }
+    }
+    throw new AssertionError("no data error in the causes", e);
+  }
+
+  private Path parts(String... files) throws IOException {
+    Path parts = Files.createDirectory(dir.resolve("parts"));
+    for (int i = 0; i < files.length; i++) {
+      Files.writeString(parts.resolve("part-0000" + i + ".csv"), files[i]);
+    }
+    Files.writeString(parts.resolve("_SUCCESS"), "");
+    return parts;
+  }
+
+  @Test
+  @DisplayName("with --header, every part file's header is dropped, whichever line it is on")
+  void aHeaderInEveryPartFile() throws IOException {
+    Path parts = parts("a,b,y\n1,2,0\n3,4,1\n", "\n\na,b,y\n5,6,0\n7,8,1\n9,1,0\n");
+    PreparedData data = read(new DataSource.CsvFile(parts.toString(), -1, true));
+    assertEquals(5, data.count(dev.sparkprop.datasets.Split.Role.TRAIN));
+    data.release();
+  }
+
+  @Test
+  @DisplayName("a bad row in a directory is reported with its own file and its line in that file")
+  void problemsNameTheFileAndItsLine() throws IOException {
+    Path parts = parts("1,2,0\n3,4,1\n5,6,0\n", "7,8,1\n\n9,1,0,4\n");
+    DataFormatException e = dataError(new DataSource.CsvFile(parts.toString(), -1, false));
+    assertEquals(parts + "/part-00001.csv:3: expected 3 columns, found 4", e.getMessage());
+  }
+
+  @Test
+  @DisplayName("a header after a blank first line is still the header")
+  void aHeaderAfterBlankLines() throws IOException {
+    Path file = dir.resolve("blank-first.csv");
+    Files.writeString(file, "\na,b,y\n1,2,0\n3,4,1\n");
+    PreparedData data = read(new DataSource.CsvFile(file.toString(), -1, true));
+    assertEquals(2, data.count(dev.sparkprop.datasets.Split.Role.TRAIN));
+    data.release();
+    Path bad = dir.resolve("bad.csv");
+    Files.writeString(bad, "a,b,y\n\n1,2,0\n3,x,1\n");
+    DataFormatException e = dataError(new DataSource.CsvFile(bad.toString(), -1, true));
+    assertEquals(bad + ":4: non-numeric value 'x' in column 2", e.getMessage());
+  }
+
+  @Test
+  @DisplayName("a directory inside a data directory is named, not left to Hadoop's stack trace")
+  void aSubdirectoryIsRefused() throws IOException {
+    Path parts = parts("1,2,0\n3,4,1\n");
+    Files.createDirectory(parts.resolve("more"));
+    DataFormatException e = dataError(new DataSource.CsvFile(parts.toString(), -1, false));
+    assertEquals(parts + ": holds the directory more; a data directory must hold only data files", e.getMessage());
+  }
+}
