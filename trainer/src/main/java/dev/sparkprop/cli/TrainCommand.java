@@ -249,6 +249,22 @@ final class TrainCommand implements Callable<Integer> {
     if (dropout > 0 && arithmetic == Precision.FLOAT32) {
       throw new UsageException("--dropout is implemented for --precision float64 only");
     }
+    // TrainConfig, Stopping and Schedule check these too, but only the option's name tells a
+    // user which one, and only a check here comes before Spark starts.
+    zeroOrMore("--l1", l1);
+    zeroOrMore("--l2", l2);
+    zeroOrMore("--clip-norm", clipNorm);
+    zeroOrMore("--min-improvement", minImprovement);
+    zeroOrMore("--target-loss", targetLoss);
+    zeroOrMore("--time-budget", timeBudget);
+    if (patience < 0) {
+      throw new UsageException("--early-stopping must be 0 (off) or a positive patience, not " + patience);
+    }
+    try {
+      Schedule.parse(schedule, 1, 1, Warmup.NONE); // the spelling; the steps come with the data
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--schedule: " + e.getMessage());
+    }
     Stopping stopping = new Stopping(Stopping.Metric.parse(stoppingMetric), patience, minImprovement, targetLoss, timeBudget);
     if (forcedLoss != null && !stopping.metric().fits(forcedLoss)) {
       throw new UsageException(metricMismatch(stopping.metric(), "--loss " + forcedLoss.cliName() + " predicts "
@@ -530,6 +546,12 @@ final class TrainCommand implements Callable<Integer> {
   private static void positive(String name, Integer value) {
     if (value != null && value <= 0) {
       throw new UsageException(name + " must be positive, not " + value);
+    }
+  }
+
+  private static void zeroOrMore(String name, double value) {
+    if (!(value >= 0.0) || Double.isInfinite(value)) {
+      throw new UsageException(name + " must be zero or positive and finite, not " + value);
     }
   }
 

@@ -191,6 +191,12 @@ class BadInputCorpusTest {
     c.add(usage("CSV options on LIBSVM data", "--header and --label-column",
         "do not apply to beyond-features.libsvm, read as LIBSVM",
         train("--data", "beyond-features.libsvm", "--header", "--label-column", "0")));
+    c.add(usage("a negative penalty, before Spark starts", "--l1", "must be zero or positive and finite, not -0.5",
+        List.of("train", "--data", "three-classes.csv", "--l1", "-0.5", "--master", "spark://127.0.0.1:1")));
+    c.add(usage("a stopping threshold that is not a number", "--target-loss",
+        "must be zero or positive and finite, not NaN", train("--target-loss", "NaN")));
+    c.add(usage("a schedule misspelt, before Spark starts", "--schedule", "unknown learning-rate schedule 'bogus'",
+        List.of("train", "--data", "three-classes.csv", "--schedule", "bogus", "--master", "spark://127.0.0.1:1")));
     c.add(usage("an empty --data", "--data", "is empty: give a file, a directory or a built-in set", train("--data", "")));
     c.add(usage("predict --out an existing file", "three-classes.csv", "already exists; pass --overwrite to replace it",
         List.of("predict", "--model", "models/good", "--data", "three-classes.csv", "--out", "three-classes.csv")));
