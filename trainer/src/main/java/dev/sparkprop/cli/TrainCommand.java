@@ -60,9 +60,10 @@ final class TrainCommand implements Callable<Integer> {
       description = "A separate validation set in the same format as --data (replaces --validation-fraction).")
   String validationData;
 
-  @Option(names = "--hidden", split = ",", paramLabel = "N,N,…",
+  // A string, not picocli's int[] with split: an empty value (no hidden layer) must parse.
+  @Option(names = "--hidden", paramLabel = "N,N,…",
       description = "Hidden layer widths (default: 128,64); an empty value means none.")
-  int[] hidden;
+  String hidden;
 
   @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu",
       description = "Hidden activation: sigmoid, tanh, relu, leaky-relu, identity (default: ${DEFAULT-VALUE}).")
@@ -270,12 +271,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new UsageException(metricMismatch(stopping.metric(), "--loss " + forcedLoss.cliName() + " predicts "
           + (forcedLoss.isClassification() ? "classes" : "numbers")));
     }
-    int[] widths = hidden == null ? Defaults.HIDDEN.clone() : hidden;
-    for (int w : widths) {
-      if (w <= 0) {
-        throw new UsageException("--hidden: layer sizes must be positive, not " + w);
-      }
-    }
+    int[] widths = hidden == null ? Defaults.HIDDEN.clone() : widths(hidden);
     positive("--batch-size", batchSize);
     positive("--epochs", epochs);
     spark.validate();
@@ -547,6 +543,27 @@ final class TrainCommand implements Callable<Integer> {
     if (value != null && value <= 0) {
       throw new UsageException(name + " must be positive, not " + value);
     }
+  }
+
+  /** "256,128" as layer widths; "" as none. */
+  static int[] widths(String spec) {
+    if (spec.isBlank()) {
+      return new int[0];
+    }
+    String[] parts = spec.split(",", -1);
+    int[] widths = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        widths[i] = Integer.parseInt(parts[i].trim());
+      } catch (NumberFormatException e) {
+        throw new UsageException("--hidden: '" + parts[i].trim() + "' is not a layer width; expected N,N,…,"
+            + " or nothing for no hidden layer");
+      }
+      if (widths[i] <= 0) {
+        throw new UsageException("--hidden: layer sizes must be positive, not " + widths[i]);
+      }
+    }
+    return widths;
   }
 
   private static void zeroOrMore(String name, double value) {

@@ -197,6 +197,8 @@ class BadInputCorpusTest {
         "must be zero or positive and finite, not NaN", train("--target-loss", "NaN")));
     c.add(usage("a schedule misspelt, before Spark starts", "--schedule", "unknown learning-rate schedule 'bogus'",
         List.of("train", "--data", "three-classes.csv", "--schedule", "bogus", "--master", "spark://127.0.0.1:1")));
+    c.add(usage("a layer width that is not a number", "--hidden", "'x' is not a layer width",
+        train("--hidden", "16,x")));
     c.add(usage("an empty --data", "--data", "is empty: give a file, a directory or a built-in set", train("--data", "")));
     c.add(usage("predict --out an existing file", "three-classes.csv", "already exists; pass --overwrite to replace it",
         List.of("predict", "--model", "models/good", "--data", "three-classes.csv", "--out", "three-classes.csv")));

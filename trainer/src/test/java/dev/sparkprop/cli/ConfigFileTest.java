@@ -33,7 +33,7 @@ class ConfigFileTest {
     Files.writeString(file, "hidden=256,128\nlearning-rate=0.001\nepochs=10\nheader=true\nschedule=step:0.5:3\n"
         + "train-metrics=false\nscale-learning-rate=true\n");
     TrainCommand fromFile = parse("train", "--config", file.toString());
-    assertArrayEquals(new int[] {256, 128}, fromFile.hidden);
+    assertArrayEquals(new int[] {256, 128}, TrainCommand.widths(fromFile.hidden));
     assertEquals(0.001, fromFile.learningRate, 0.0);
     assertEquals(10, fromFile.epochs);
     assertTrue(fromFile.dataArgs.header);
@@ -45,8 +45,21 @@ class ConfigFileTest {
     TrainCommand overridden = parse("train", "--config=" + file, "--epochs", "2", "--hidden", "8", "--train-metrics");
     assertEquals(2, overridden.epochs);
     assertTrue(overridden.trainMetrics);
-    assertArrayEquals(new int[] {8}, overridden.hidden);
+    assertArrayEquals(new int[] {8}, TrainCommand.widths(overridden.hidden));
     assertEquals(0.001, overridden.learningRate, 0.0);
+  }
+
+  @Test
+  @DisplayName("an empty --hidden means no hidden layer, on the command line, in a file and in the run's own record")
+  void noHiddenLayer() throws Exception {
+    assertArrayEquals(new int[0], TrainCommand.widths(parse("train", "--hidden", "").hidden));
+    assertArrayEquals(new int[0], TrainCommand.widths(parse("train", "--hidden=").hidden));
+    Path file = dir.resolve("linear.properties");
+    Files.writeString(file, "hidden=\n");
+    TrainCommand fromFile = parse("train", "--config", file.toString());
+    assertArrayEquals(new int[0], TrainCommand.widths(fromFile.hidden));
+    Files.writeString(file, ConfigFile.effective(fromFile.spec));
+    assertArrayEquals(new int[0], TrainCommand.widths(parse("train", "--config", file.toString()).hidden));
   }
 
   @Test
@@ -68,7 +81,7 @@ class ConfigFileTest {
     Files.writeString(file, written);
     TrainCommand repeated = parse("train", "--config", file.toString());
     assertEquals(written, ConfigFile.effective(repeated.spec));
-    assertArrayEquals(new int[] {32, 16}, repeated.hidden);
+    assertArrayEquals(new int[] {32, 16}, TrainCommand.widths(repeated.hidden));
     assertEquals("cosine:0.1", repeated.schedule);
     assertEquals(0.2, repeated.dropout, 0.0);
     assertEquals(7, repeated.seed);
