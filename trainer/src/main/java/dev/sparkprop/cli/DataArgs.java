@@ -4,6 +4,7 @@ import dev.sparkprop.datasets.DataFormatException;
 import dev.sparkprop.datasets.Digits;
 import dev.sparkprop.datasets.Idx;
 import dev.sparkprop.datasets.Synthetic;
+import dev.sparkprop.io.ModelFormatException;
 import dev.sparkprop.spark.DataSource;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -139,14 +140,29 @@ final class DataArgs {
   }
 
   /** The inverse of {@link #describe}. */
-  static DataArgs from(Map<String, Object> m) {
+  static DataArgs from(Map<String, Object> m, java.nio.file.Path header) {
     DataArgs a = new DataArgs();
-    a.data = (String) m.get("data");
-    a.format = (String) m.get("format");
-    a.labelColumn = m.get("labelColumn") == null ? null : ((Number) m.get("labelColumn")).intValue();
-    a.header = Boolean.TRUE.equals(m.get("header"));
-    a.features = m.get("features") == null ? null : ((Number) m.get("features")).intValue();
+    a.data = recorded(m, "data", String.class, header);
+    a.format = recorded(m, "format", String.class, header);
+    Number labelColumn = recorded(m, "labelColumn", Number.class, header);
+    a.labelColumn = labelColumn == null ? null : labelColumn.intValue();
+    a.header = Boolean.TRUE.equals(recorded(m, "header", Boolean.class, header));
+    Number features = recorded(m, "features", Number.class, header);
+    a.features = features == null ? null : features.intValue();
     return a;
+  }
+
+  /**
+   * A value of the model file's "training" record, null if absent; a value of another type
+   * means the file was edited or damaged, which is said, naming {@code header}.
+   */
+  static <T> T recorded(Map<String, Object> training, String key, Class<T> type, java.nio.file.Path header) {
+    Object value = training.get(key);
+    if (value != null && !type.isInstance(value)) {
+      throw new ModelFormatException(header, "\"training\" records " + key + " as " + value + ", not a "
+          + type.getSimpleName().toLowerCase(Locale.ROOT) + "; pass --data to evaluate on data of your own");
+    }
+    return type.cast(value);
   }
 
   private static String guessFormat(String path, FileStatus status) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkprop.datasets.Split.Role;
 import dev.sparkprop.io.Model;
 import dev.sparkprop.io.ModelFile;
+import dev.sparkprop.io.ModelFormatException;
 import dev.sparkprop.spark.DataSource;
 import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.SparkEngine;
@@ -79,21 +80,33 @@ final class EvaluateCommand implements Callable<Integer> {
     if (!(t.get("data") instanceof String spec)) {
       throw new UsageException(modelDir + ": the model does not record its data; pass --data");
     }
-    DataArgs recorded = DataArgs.from(t);
-    long seed = ((Number) t.get("seed")).longValue();
+    Path header = modelDir.resolve(ModelFile.HEADER);
+    DataArgs recorded = DataArgs.from(t, header);
+    long seed = required(t, "seed", header).longValue();
     DataArgs.Resolved sources = recorded.resolve(spec, seed, sc.hadoopConfiguration());
-    if (t.get("testData") instanceof String testSpec) {
+    String testSpec = DataArgs.recorded(t, "testData", String.class, header);
+    if (testSpec != null) {
       return PreparedData.testOnly(sc, recorded.resolve(testSpec, seed, sc.hadoopConfiguration()).train(), parts,
           model.scaler(), model.targetScaler());
     }
     if (sources.test() != null) {
       return PreparedData.testOnly(sc, sources.test(), parts, model.scaler(), model.targetScaler());
     }
-    double testFraction = ((Number) t.get("testFraction")).doubleValue();
-    double validationFraction = ((Number) t.get("validationFraction")).doubleValue();
+    double testFraction = required(t, "testFraction", header).doubleValue();
+    double validationFraction = required(t, "validationFraction", header).doubleValue();
     return PreparedData.prepare(sc, sources.train(), null,
         new PreparedData.Options(parts, seed, testFraction, validationFraction, model.scaling(), model.scaler(),
             model.targetScaling(), model.targetScaler()));
+  }
+
+  /** A number the held-out split cannot be rebuilt without. */
+  private static Number required(Map<String, Object> training, String key, Path header) {
+    Number n = DataArgs.recorded(training, key, Number.class, header);
+    if (n == null) {
+      throw new ModelFormatException(header, "\"training\" does not record " + key
+          + ", which rebuilds the held-out test set; pass --data to evaluate on data of your own");
+    }
+    return n;
   }
 
   static Map<String, Object> asJson(Evaluation e) {

@@ -226,6 +226,11 @@ class BadInputCorpusTest {
     c.add(data("an unknown format version", "models/next-version/model.json",
         "format version " + (ModelFile.VERSION + 1) + " is newer than this sparkprop understands (" + ModelFile.VERSION + ")",
         evaluate("models/next-version", "--data", "three-classes.csv")));
+    c.add(data("a model's training record edited: a seed that is not a number", "models/seed-text/model.json",
+        "\"training\" records seed as x, not a number; pass --data to evaluate on data of your own",
+        evaluate("models/seed-text")));
+    c.add(data("a model's training record without what rebuilds its test set", "models/good/model.json",
+        "\"training\" does not record testFraction, which rebuilds the held-out test set", evaluate("models/good")));
     c.add(data("header sizes that do not match the weights", "models/sizes/model.json",
         "\"parameters\" is 27 but a 2-5-3 network has 33 parameters",
         evaluate("models/sizes", "--data", "three-classes.csv")));
@@ -457,6 +462,7 @@ class BadInputCorpusTest {
       h.put("parameters", count);
       h.withObject("/weights").put("count", count);
     });
+    editHeader(copy(good, root.resolve("seed-text")), h -> h.withObject("/training").put("seed", "x"));
     Path notJson = copy(good, root.resolve("not-json"));
     Files.writeString(notJson.resolve(ModelFile.HEADER), "{\"format\": \"sparkprop-model\", ");
   }
