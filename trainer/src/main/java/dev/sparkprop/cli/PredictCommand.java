@@ -44,6 +44,12 @@ final class PredictCommand implements Callable<Integer> {
     if (dataArgs.data == null) {
       throw new UsageException("predict needs --data");
     }
+    if (out.toString().isBlank()) {
+      throw new UsageException("--out is empty: give the file to write the predictions to");
+    }
+    if (Files.isDirectory(out)) {
+      throw new UsageException(out + ": is a directory; --out names the CSV file to write");
+    }
     if (Files.exists(out) && !overwrite) {
       throw new UsageException(out + ": already exists; pass --overwrite to replace it");
     }

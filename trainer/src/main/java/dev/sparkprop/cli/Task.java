@@ -38,7 +38,10 @@ record Task(Loss loss, int classes) {
       throw labels.notAnInteger("is not a class index: --loss " + loss.cliName()
           + " needs integer class labels 0..K-1 (use squared-error for regression)", locator);
     }
-    int classes = Math.max(2, labels.classes());
+    // A negative label makes the labels look like regression, whose class count is 0; the
+    // classes the user means still run up to the greatest label.
+    int classes = labels.min() < 0 ? (int) Math.max(2, Math.min(labels.max() + 1, Integer.MAX_VALUE))
+        : Math.max(2, labels.classes());
     if (loss == Loss.SIGMOID_BINARY_CROSS_ENTROPY && classes != 2) {
       throw labels.greatest("is not 0 or 1: --loss binary-cross-entropy needs labels 0 and 1; for "
           + classes + " classes use softmax-cross-entropy", locator);

@@ -295,6 +295,12 @@ final class TrainCommand implements Callable<Integer> {
     if (lbfgs && checkpoints != null) {
       throw new UsageException("--optimizer lbfgs is not checkpointed: --checkpoint-dir and --resume do not apply");
     }
+    if (resumeFrom != null && Files.exists(resumeFrom) && !Files.isDirectory(resumeFrom)) {
+      throw new UsageException("--resume " + resumeFrom + ": not a directory; give the run's --checkpoint-dir");
+    }
+    if (out != null && out.toString().isBlank()) {
+      throw new UsageException("--out is empty: give the directory to save the model in");
+    }
     if (resumeFrom != null && CheckpointStore.list(resumeFrom).isEmpty()) {
       throw new UsageException("--resume " + resumeFrom + ": " + (Files.isDirectory(resumeFrom) ? "holds no checkpoint"
           : "no such directory"));

@@ -199,6 +199,13 @@ class BadInputCorpusTest {
         List.of("train", "--data", "three-classes.csv", "--schedule", "bogus", "--master", "spark://127.0.0.1:1")));
     c.add(usage("a layer width that is not a number", "--hidden", "'x' is not a layer width",
         train("--hidden", "16,x")));
+    c.add(usage("an empty --out", "--out", "is empty: give the directory to save the model in",
+        List.of("train", "--data", "three-classes.csv", "--out", "", "--master", "local[1]")));
+    c.add(usage("--resume of a file", "--resume three-classes.csv", "not a directory; give the run's --checkpoint-dir",
+        train("--data", "three-classes.csv", "--resume", "three-classes.csv")));
+    c.add(data("a negative label under --loss softmax-cross-entropy", "negative-label.csv:2",
+        "label -1 is not a class index: expected an integer in 0..2",
+        train("--data", "negative-label.csv", "--loss", "softmax-cross-entropy")));
     c.add(usage("an empty --data", "--data", "is empty: give a file, a directory or a built-in set", train("--data", "")));
     c.add(usage("predict --out an existing file", "three-classes.csv", "already exists; pass --overwrite to replace it",
         List.of("predict", "--model", "models/good", "--data", "three-classes.csv", "--out", "three-classes.csv")));
