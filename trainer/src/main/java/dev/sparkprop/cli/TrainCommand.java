@@ -33,6 +33,7 @@ import dev.sparkprop.train.TrainingListener;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -466,7 +467,7 @@ final class TrainCommand implements Callable<Integer> {
    * ignored, and recorded in the model as if they had been used; so each one given is refused.
    */
   private void refuseWhatLbfgsIgnores() {
-    List<String> given = new java.util.ArrayList<>();
+    List<String> given = new ArrayList<>();
     if (learningRate != null) {
       given.add("--learning-rate");
     }
