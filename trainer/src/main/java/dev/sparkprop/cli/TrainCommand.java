@@ -33,7 +33,6 @@ import dev.sparkprop.train.TrainingListener;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -467,43 +466,20 @@ final class TrainCommand implements Callable<Integer> {
    * ignored, and recorded in the model as if they had been used; so each one given is refused.
    */
   private void refuseWhatLbfgsIgnores() {
-    List<String> given = new ArrayList<>();
-    if (learningRate != null) {
-      given.add("--learning-rate");
-    }
-    if (scaleLearningRate) {
-      given.add("--scale-learning-rate");
-    }
-    if (!schedule.equals("constant")) {
-      given.add("--schedule");
-    }
-    if (warmupEpochs > 0) {
-      given.add("--warmup-epochs");
-    }
-    if (batchSize != null) {
-      given.add("--batch-size");
-    }
-    if (weightDecay != null) {
-      given.add("--weight-decay");
-    }
-    if (l1 > 0) {
-      given.add("--l1");
-    }
-    if (clipNorm > 0) {
-      given.add("--clip-norm");
-    }
-    if (dropout > 0) {
-      given.add("--dropout");
-    }
-    if (patience > 0) {
-      given.add("--early-stopping");
-    }
-    if (targetLoss > 0) {
-      given.add("--target-loss");
-    }
-    if (timeBudget > 0) {
-      given.add("--time-budget");
-    }
+    Map<String, Boolean> set = new LinkedHashMap<>();
+    set.put("--learning-rate", learningRate != null);
+    set.put("--scale-learning-rate", scaleLearningRate);
+    set.put("--schedule", !schedule.equals("constant"));
+    set.put("--warmup-epochs", warmupEpochs > 0);
+    set.put("--batch-size", batchSize != null);
+    set.put("--weight-decay", weightDecay != null);
+    set.put("--l1", l1 > 0);
+    set.put("--clip-norm", clipNorm > 0);
+    set.put("--dropout", dropout > 0);
+    set.put("--early-stopping", patience > 0);
+    set.put("--target-loss", targetLoss > 0);
+    set.put("--time-budget", timeBudget > 0);
+    List<String> given = set.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
     if (!given.isEmpty()) {
       throw new UsageException(String.join(", ", given) + (given.size() == 1 ? " does" : " do")
           + " not apply to --optimizer lbfgs, a full-batch solver that chooses its own steps and minimizes"
