@@ -165,13 +165,8 @@ public final class ModelFile {
       throw new ModelFormatException(dir, "a model cannot be saved as the root directory");
     }
     Path parent = target.getParent();
+    checkSavable(dir, overwrite);
     boolean exists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
-    if (exists) {
-      if (!overwrite) {
-        throw new ModelFormatException(dir, "already exists; pass --overwrite to replace it");
-      }
-      checkReplaceable(dir, target);
-    }
 
     Path temp = staged;
     try {
