@@ -1,6 +1,7 @@
 package dev.sparkprop.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparkprop.datasets.DataFormatException;
 import dev.sparkprop.datasets.Split.Role;
 import dev.sparkprop.io.Model;
 import dev.sparkprop.io.ModelFile;
@@ -83,7 +84,14 @@ final class EvaluateCommand implements Callable<Integer> {
     Path header = modelDir.resolve(ModelFile.HEADER);
     DataArgs recorded = DataArgs.from(t, header);
     long seed = required(t, "seed", header).longValue();
-    DataArgs.Resolved sources = recorded.resolve(spec, seed, sc.hadoopConfiguration());
+    DataArgs.Resolved sources;
+    try {
+      sources = recorded.resolve(spec, seed, sc.hadoopConfiguration());
+    } catch (DataFormatException e) {
+      // A relative path in the model resolves against where evaluate runs, not where train ran.
+      throw !e.source().equals(spec) ? e : new DataFormatException(spec, 0, e.problem() + "; it is the data "
+          + header + " records: run evaluate where the model was trained, or pass --data", e);
+    }
     String testSpec = DataArgs.recorded(t, "testData", String.class, header);
     if (testSpec != null) {
       return PreparedData.testOnly(sc, recorded.resolve(testSpec, seed, sc.hadoopConfiguration()).train(), parts,

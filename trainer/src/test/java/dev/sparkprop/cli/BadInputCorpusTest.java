@@ -236,6 +236,9 @@ class BadInputCorpusTest {
     c.add(data("a model's training record edited: a seed that is not a number", "models/seed-text/model.json",
         "\"training\" records seed as x, not a number; pass --data to evaluate on data of your own",
         evaluate("models/seed-text")));
+    c.add(data("a model whose recorded data is not where evaluate runs", "moved.csv",
+        "no such file or directory; it is the data models/moved-data/model.json records: run evaluate where the model"
+            + " was trained, or pass --data", evaluate("models/moved-data")));
     c.add(data("a model's training record without what rebuilds its test set", "models/good/model.json",
         "\"training\" does not record testFraction, which rebuilds the held-out test set", evaluate("models/good")));
     c.add(data("header sizes that do not match the weights", "models/sizes/model.json",
@@ -470,6 +473,7 @@ class BadInputCorpusTest {
       h.withObject("/weights").put("count", count);
     });
     editHeader(copy(good, root.resolve("seed-text")), h -> h.withObject("/training").put("seed", "x"));
+    editHeader(copy(good, root.resolve("moved-data")), h -> h.withObject("/training").put("data", "moved.csv"));
     Path notJson = copy(good, root.resolve("not-json"));
     Files.writeString(notJson.resolve(ModelFile.HEADER), "{\"format\": \"sparkprop-model\", ");
   }
