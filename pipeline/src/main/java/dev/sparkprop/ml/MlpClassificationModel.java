@@ -115,7 +115,7 @@ public final class MlpClassificationModel extends MlpModel<MlpClassificationMode
 
   @Override
   public StructType transformSchema(StructType schema) {
-    MlpEstimator.requireColumn(schema, getFeaturesCol(), "features");
+    MlpEstimator.requireFeatures(schema, getFeaturesCol());
     StructType s = MlpEstimator.append(schema, getRawPredictionCol(), SQLDataTypes.VectorType());
     s = MlpEstimator.append(s, getProbabilityCol(), SQLDataTypes.VectorType());
     return MlpEstimator.append(s, getPredictionCol(), DataTypes.DoubleType);

@@ -419,8 +419,10 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
         .select(functions.col(features), functions.col(label).cast(DataTypes.DoubleType))
         .toJavaRDD()
         .map(MlpEstimator::example);
+    // An empty local DataFrame has no partitions at all; with one, fromVectors says there are no rows.
+    int partitions = Math.max(1, examples.getNumPartitions());
     PreparedData data = PreparedData.fromVectors(sc, examples, name, new PreparedData.Options(
-        examples.getNumPartitions(), getSeed(), 0.0, getValidationFraction(), Scaling.NONE, null, labelScaling(), null));
+        partitions, getSeed(), 0.0, getValidationFraction(), Scaling.NONE, null, labelScaling(), null));
     try {
       Task task = task(data.labels(), data.locator(data.labels()));
       Architecture architecture = Architecture.of(data.features(), getLayers(), task.loss().outputsFor(task.classes()),
@@ -443,6 +445,10 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
           parameters = r.parameters();
           bestEpoch = r.iterations();
           metrics.put("train.loss", r.finalLoss());
+          // The held-out rows are scored once, at the end, as the command line does.
+          if (data.count(Role.VALIDATION) > 0) {
+            engine.evaluate(parameters, Role.VALIDATION).metrics().forEach((k, v) -> metrics.put("validation." + k, v));
+          }
         } else {
           Trainer.Result r = new Trainer(network, config, stopping).train(engine, TrainingListener.SILENT);
           parameters = r.parameters();
@@ -491,17 +497,22 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
 
   @Override
   public StructType transformSchema(StructType schema) {
-    requireColumn(schema, getFeaturesCol(), "features");
-    if (!(schema.apply(getFeaturesCol()).dataType().equals(SQLDataTypes.VectorType()))) {
-      throw new IllegalArgumentException("column " + getFeaturesCol() + " must be a vector (org.apache.spark.ml.linalg),"
-          + " not " + schema.apply(getFeaturesCol()).dataType().simpleString() + "; VectorAssembler makes one");
-    }
+    requireFeatures(schema, getFeaturesCol());
     requireColumn(schema, getLabelCol(), "label");
     if (!(schema.apply(getLabelCol()).dataType() instanceof NumericType)) {
       throw new IllegalArgumentException("column " + getLabelCol() + " must be numeric, not "
           + schema.apply(getLabelCol()).dataType().simpleString() + "; StringIndexer turns strings into class indices");
     }
     return addOutputColumns(schema);
+  }
+
+  /** The features column must be there and hold vectors, for the estimator and its models alike. */
+  static void requireFeatures(StructType schema, String column) {
+    requireColumn(schema, column, "features");
+    if (!(schema.apply(column).dataType().equals(SQLDataTypes.VectorType()))) {
+      throw new IllegalArgumentException("column " + column + " must be a vector (org.apache.spark.ml.linalg),"
+          + " not " + schema.apply(column).dataType().simpleString() + "; VectorAssembler makes one");
+    }
   }
 
   static void requireColumn(StructType schema, String column, String role) {

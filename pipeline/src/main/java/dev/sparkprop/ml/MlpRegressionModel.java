@@ -45,7 +45,7 @@ public final class MlpRegressionModel extends MlpModel<MlpRegressionModel> {
 
   @Override
   public StructType transformSchema(StructType schema) {
-    MlpEstimator.requireColumn(schema, getFeaturesCol(), "features");
+    MlpEstimator.requireFeatures(schema, getFeaturesCol());
     return MlpEstimator.append(schema, getPredictionCol(), DataTypes.DoubleType);
   }
 

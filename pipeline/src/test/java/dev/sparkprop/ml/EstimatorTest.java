@@ -4,18 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkprop.datasets.DataFormatException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,6 +155,34 @@ class EstimatorTest {
     IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
         () -> small().setLabelCol("class").fit(digits(1)));
     assertTrue(missing.getMessage().contains("no label column class"), missing.getMessage());
+    // The fitted model checks its input at schema time too, so a Pipeline's check catches it.
+    MlpClassificationModel model = small().setMaxIter(1).fit(digits(1));
+    IllegalArgumentException late = assertThrows(IllegalArgumentException.class,
+        () -> model.transformSchema(wrong.schema()));
+    assertTrue(late.getMessage().contains("column features must be a vector"), late.getMessage());
+  }
+
+  @Test
+  void noRowsIsADataErrorEvenWithoutPartitions() {
+    Dataset<Row> none = SparkSessions.local().createDataFrame(List.of(), digits(1).schema());
+    DataFormatException e = assertThrows(DataFormatException.class, () -> small().fit(none));
+    assertTrue(e.getMessage().contains("no data rows"), e.getMessage());
+  }
+
+  @Test
+  void aFeatureBeyondFloat32IsNamedByItsRow() {
+    List<Row> rows = new ArrayList<>(digits(1).collectAsList());
+    double[] x = ((Vector) rows.get(4).get(0)).toArray();
+    x[0] = 1e39; // finite as a double, infinite as the float32 the features are held in
+    rows.set(4, RowFactory.create(Vectors.dense(x), rows.get(4).get(1)));
+    Dataset<Row> huge = SparkSessions.local().createDataFrame(rows, digits(1).schema());
+    Exception e = assertThrows(Exception.class, () -> small().fit(huge));
+    Throwable cause = e;
+    while (cause != null && !(cause instanceof DataFormatException)) {
+      cause = cause.getCause();
+    }
+    assertNotNull(cause, "no DataFormatException in " + e);
+    assertTrue(cause.getMessage().contains(":5: feature 0 is 1.0E39, beyond float32's range"), cause.getMessage());
   }
 
   @Test
@@ -183,6 +216,10 @@ class EstimatorTest {
     assertTrue(model.trained().metrics().containsKey("validation.accuracy"), model.trained().metrics().toString());
     int best = ((Number) model.trained().training().get("bestEpoch")).intValue();
     assertTrue(best >= 1 && best <= 3, "best epoch " + best);
+    // L-BFGS takes no epochs to watch, but the rows it held out are still scored, at the end.
+    MlpClassificationModel full = new MlpClassifier().setLabelCol("digit").setLayers(16).setMaxIter(3)
+        .setOptimizer("lbfgs").setValidationFraction(0.2).fit(digits(2));
+    assertTrue(full.trained().metrics().containsKey("validation.accuracy"), full.trained().metrics().toString());
   }
 
   @Test

@@ -409,6 +409,10 @@ final class SourceReader {
             throw new DataFormatException(name, row, "feature " + j + " is " + values[i]);
           }
           buffer[j] = (float) values[i];
+          if (Float.isInfinite(buffer[j])) {
+            throw new DataFormatException(name, row, "feature " + j + " is " + values[i]
+                + ", beyond float32's range (±3.4e38), in which features are held");
+          }
         }
         rows.add(buffer, 0, label, t._2());
       }
