@@ -4,6 +4,9 @@ import dev.sparkprop.datasets.DataFormatException;
 import dev.sparkprop.datasets.LabelStats;
 import dev.sparkprop.io.Model;
 import dev.sparkprop.nn.Loss;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.BinaryAttribute;
+import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -11,6 +14,7 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -73,17 +77,34 @@ public final class MlpClassifier extends MlpEstimator<MlpClassifier, MlpClassifi
   }
 
   @Override
-  Task task(LabelStats labels, LabelStats.Locator locator) {
+  Task task(LabelStats labels, LabelStats.Locator locator, StructField label) {
     // Checked before K is derived from the largest label, so a label such as 1e9 or 2.5 gets
     // a message naming its row rather than a network with a billion outputs.
     if (!labels.allIntegers() || labels.min() < 0 || labels.max() >= LabelStats.MAX_DISTINCT) {
       labels.checkClassLabels(LabelStats.MAX_DISTINCT, locator);
     }
+    int declared = declaredClasses(label);
+    if (declared > 0) {
+      labels.checkClassLabels(declared, locator);
+    }
     if (labels.min() == labels.max()) {
       throw new DataFormatException(labels.source(), 0, "only one class (label " + (long) labels.max()
           + ") in the data");
     }
-    return new Task(Loss.SOFTMAX_CROSS_ENTROPY, Math.max(2, (int) labels.max() + 1));
+    return new Task(Loss.SOFTMAX_CROSS_ENTROPY, Math.max(2, Math.max((int) labels.max() + 1, declared)));
+  }
+
+  /**
+   * The classes the label column's metadata declares, as StringIndexer writes it, or 0. A
+   * training split or a cross-validation fold may lack the last class; the model still gets an
+   * output for it, as Spark's own classifiers do.
+   */
+  private static int declaredClasses(StructField label) {
+    Attribute attribute = Attribute.fromStructField(label);
+    if (attribute instanceof NominalAttribute nominal && nominal.getNumValues().isDefined()) {
+      return (Integer) nominal.getNumValues().get();
+    }
+    return attribute instanceof BinaryAttribute ? 2 : 0;
   }
 
   @Override

@@ -375,9 +375,10 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
 
   /**
    * The task the labels ask for, checked against them: the loss and the number of classes (0 for
-   * regression). {@code locator} names the row of an offending label.
+   * regression). {@code locator} names the row of an offending label; {@code label} is the
+   * column, whose ML attribute metadata (StringIndexer's, say) may declare the classes.
    */
-  abstract Task task(LabelStats labels, LabelStats.Locator locator);
+  abstract Task task(LabelStats labels, LabelStats.Locator locator, StructField label);
 
   record Task(Loss loss, int classes) {}
 
@@ -424,7 +425,7 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
     PreparedData data = PreparedData.fromVectors(sc, examples, name, new PreparedData.Options(
         partitions, getSeed(), 0.0, getValidationFraction(), Scaling.NONE, null, labelScaling(), null));
     try {
-      Task task = task(data.labels(), data.locator(data.labels()));
+      Task task = task(data.labels(), data.locator(data.labels()), dataset.schema().apply(label));
       Architecture architecture = Architecture.of(data.features(), getLayers(), task.loss().outputsFor(task.classes()),
           Activation.parse(getActivation()), task.loss());
       long trainCount = data.count(Role.TRAIN);

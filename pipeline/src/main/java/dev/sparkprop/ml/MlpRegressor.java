@@ -10,6 +10,7 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -66,7 +67,7 @@ public final class MlpRegressor extends MlpEstimator<MlpRegressor, MlpRegression
   }
 
   @Override
-  Task task(LabelStats labels, LabelStats.Locator locator) {
+  Task task(LabelStats labels, LabelStats.Locator locator, StructField label) {
     return new Task(Loss.SQUARED_ERROR, 0);
   }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
@@ -192,6 +193,19 @@ class EstimatorTest {
     // The first row's digit is 0, the second's 1: halved, that is 0.5, the first non-integer.
     assertEquals("DataFrame[features, digit]:2: label 0.5 is not a class index: expected an integer in 0..999",
         e.getMessage());
+  }
+
+  @Test
+  void classesDeclaredByTheLabelsMetadataCountEvenWhenAbsent() {
+    // As StringIndexer declares them: a split or a fold may lack the last classes.
+    Dataset<Row> twelve = digits(1).withColumn("digit", functions.col("digit").as("digit",
+        NominalAttribute.defaultAttr().withName("digit").withNumValues(12).toMetadata()));
+    MlpClassificationModel model = small().setMaxIter(1).fit(twelve);
+    assertEquals(12, model.numClasses());
+    Dataset<Row> five = digits(1).withColumn("digit", functions.col("digit").as("digit",
+        NominalAttribute.defaultAttr().withName("digit").withNumValues(5).toMetadata()));
+    DataFormatException e = assertThrows(DataFormatException.class, () -> small().fit(five));
+    assertTrue(e.getMessage().contains("expected an integer in 0..4"), e.getMessage());
   }
 
   @Test
