@@ -252,11 +252,12 @@ final class SourceReader {
    * headers has one in every part file.
    */
   private static JavaRDD<Line> numberedLines(JavaSparkContext sc, String path, boolean header, int partitions) {
-    JavaPairRDD<Tuple2<String, String>, Long> all = textLines(sc, path, partitions).zipWithIndex();
+    boolean single = isFile(sc.hadoopConfiguration(), path);
+    JavaPairRDD<Tuple2<String, String>, Long> all = textLines(sc, path, single, partitions).zipWithIndex();
     // Hadoop reads the files one after another, each in order, so each file's lines are one run of
     // the global order. Per file: the global index of its first line, and of its first non-blank one.
     Map<String, long[]> starts;
-    if (isFile(sc.hadoopConfiguration(), path)) {
+    if (single) {
       long firstFilled = header ? all.filter(t -> !CsvFormat.isBlank(t._1()._2())).map(Tuple2::_2).take(1)
           .stream().findFirst().orElse(-1L) : -1L;
       starts = new HashMap<>(Map.of(path, new long[] {0, firstFilled}));
@@ -273,13 +274,14 @@ final class SourceReader {
   /**
    * What {@code sc.textFile} reads, except that a file that cannot be read, most often a damaged
    * or truncated gzip file, fails with a {@link DataFormatException} naming it instead of
-   * Hadoop's bare {@code IOException} from deep inside a task.
+   * Hadoop's bare {@code IOException} from deep inside a task. Each line comes with the file it
+   * is in: {@code path} itself when {@code single}, else the file inside that directory.
    */
   @SuppressWarnings("unchecked")
-  private static JavaRDD<Tuple2<String, String>> textLines(JavaSparkContext sc, String path, int partitions) {
+  private static JavaRDD<Tuple2<String, String>> textLines(JavaSparkContext sc, String path, boolean single,
+      int partitions) {
     JavaHadoopRDD<LongWritable, Text> file = (JavaHadoopRDD<LongWritable, Text>)
         sc.hadoopFile(path, TextInputFormat.class, LongWritable.class, Text.class, partitions);
-    boolean single = isFile(sc.hadoopConfiguration(), path);
     if (!single) {
       refuseSubdirectories(sc.hadoopConfiguration(), path);
     }
