@@ -22,6 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -43,10 +44,11 @@ import scala.runtime.BoxedUnit;
  *
  * <p>Each partition's sum starts life on the executor (no zero vector travels in the closure),
  * a partition without examples in the batch sends back an empty sum, and the task closure holds
- * only the architecture, the broadcast handle, four numbers and the dropout settings. The
+ * only the architecture, the parameters' handle, four numbers and the dropout settings. The
  * parameter and gradient vectors are serialized in bulk, and the default reduction submits its
- * job without Spark's per-job closure cleaning ({@link OnPartition}). In local mode its
- * results do not travel at all: the tasks leave them with the driver ({@link LocalHandoff}).
+ * job without Spark's per-job closure cleaning ({@link OnPartition}). In local mode nothing is
+ * serialized at all: the tasks read the driver's parameters, and leave their results with it,
+ * by reference ({@link LocalHandoff}).
  */
 public final class SparkEngine implements Engine {
 
@@ -58,12 +60,15 @@ public final class SparkEngine implements Engine {
   private final Precision precision;
   private final boolean float32Gradients;
   private final Reduction reduction;
-  /** Whether results may come back by reference ({@link LocalHandoff}): local mode, unless turned off. */
+  /**
+   * Whether parameters go out and results come back by reference ({@link LocalHandoff}): local
+   * mode, unless turned off.
+   */
   private final boolean handoff;
   /** The planned epochs, for the job descriptions; 0 until {@link #started} (L-BFGS never says). */
   private int epochs;
   /**
-   * Destroys the broadcasts, in order, off the driver's critical path: destroying one takes a
+   * Destroys the parameter broadcasts, in order, off the driver's critical path: destroying one takes a
    * walk of the caller's stack and a round trip to the block manager master, about 0.6 ms a
    * step. The thread exits after a second without work, so an engine nobody closes leaves none
    * behind.
@@ -101,10 +106,13 @@ public final class SparkEngine implements Engine {
         sc.isLocal() && sc.getConf().getBoolean(LocalHandoff.KEY, true));
   }
 
-  /** With the {@link LocalHandoff} chosen here rather than by the Spark setting, for tests. */
+  /**
+   * With the {@link LocalHandoff} chosen here rather than by the Spark setting, for tests; a
+   * master that is not local never has it, since its tasks could not read the parameters.
+   */
   SparkEngine(JavaSparkContext sc, PreparedData data, Architecture architecture, int classes,
       Precision precision, boolean float32Gradients, Reduction reduction, boolean handoff) {
-    this.handoff = handoff;
+    this.handoff = handoff && sc.isLocal();
     this.reduction = reduction;
     this.precision = precision;
     this.float32Gradients = float32Gradients || precision == Precision.FLOAT32;
@@ -149,32 +157,21 @@ public final class SparkEngine implements Engine {
     if (dropout != null && dropout.active() && precision == Precision.FLOAT32) {
       throw new UnsupportedOperationException("dropout is not implemented by the float32 kernels");
     }
-    throwIfDestroyFailed();
     sc.setJobDescription(describeIteration(epoch, epochs, batch, batching.batches()));
     // Half the bytes to ship when the kernels would round to float anyway.
-    Broadcast<BroadcastParameters> broadcast = sc.broadcast(precision == Precision.FLOAT32
-        ? BroadcastParameters.narrowed(params) : BroadcastParameters.of(params));
-    try {
-      return reduce(Role.TRAIN,
-          new GradientTask(architecture, broadcast, batching, epoch, batch, dropout, float32Gradients),
-          MergeGradients.INSTANCE);
-    } finally {
-      destroyLater(broadcast);
-    }
+    BroadcastParameters value = precision == Precision.FLOAT32
+        ? BroadcastParameters.narrowed(params) : BroadcastParameters.of(params);
+    return reduce(Role.TRAIN, value,
+        p -> new GradientTask(architecture, p, batching, epoch, batch, dropout, float32Gradients),
+        MergeGradients.INSTANCE);
   }
 
   @Override
   public Evaluation evaluate(double[] params, Role role) {
-    throwIfDestroyFailed();
     sc.setJobDescription("sparkprop evaluate " + role.name().toLowerCase());
-    Broadcast<BroadcastParameters> broadcast = sc.broadcast(BroadcastParameters.of(params));
-    try {
-      // The validation loss steers early stopping, so it is added in the chosen order as well.
-      return reduce(role, new EvaluationTask(architecture, classes, broadcast, role), MergeEvaluations.INSTANCE)
-          .inTargetUnits(data.targetScaler());
-    } finally {
-      destroyLater(broadcast);
-    }
+    // The validation loss steers early stopping, so it is added in the chosen order as well.
+    return reduce(role, BroadcastParameters.of(params), p -> new EvaluationTask(architecture, classes, p, role),
+        MergeEvaluations.INSTANCE).inTargetUnits(data.targetScaler());
   }
 
   /** The job id of a job whose results all take Spark's result path. */
@@ -199,28 +196,59 @@ public final class SparkEngine implements Engine {
   }
 
   /**
-   * Runs {@code task} once on every partition of {@code role}'s shards and adds the results up as
-   * {@link #reduction} says: {@code treeReduce} in arrival order, or in partition order whatever
-   * order they arrive in, on the driver. In partition order, results of tasks that ran in this
-   * JVM come back by reference ({@link LocalHandoff}) unless that was turned off.
+   * Runs the task once on every partition of {@code role}'s shards, with {@code params}, and adds
+   * the results up as {@link #reduction} says: {@code treeReduce} in arrival order, or in
+   * partition order whatever order they arrive in, on the driver.
+   *
+   * <p>With the {@link LocalHandoff}, the tasks read the parameters from the driver's memory, and
+   * in partition order they leave their results there too. Otherwise the parameters are a Spark
+   * broadcast, destroyed when the job is over.
    */
-  private <T> T reduce(Role role, PartitionTask<T> task, Function2<T, T, T> merge) {
+  private <T> T reduce(Role role, BroadcastParameters params, Function<Parameters, PartitionTask<T>> taskWith,
+      Function2<T, T, T> merge) {
+    throwIfDestroyFailed();
     JavaRDD<ShardSet> shards = data.rddFor(role);
-    if (reduction == Reduction.ARRIVAL) {
-      return shards.mapPartitions(it -> List.of(task.run(it)).iterator()).treeReduce(merge, depth);
-    }
     int partitions = shards.getNumPartitions();
-    long job = handoff ? LocalHandoff.open(partitions) : NO_HANDOFF;
-    InPartitionOrder<T> total = new InPartitionOrder<>(partitions, merge, job);
+    long job = handoff ? LocalHandoff.open(partitions, params) : NO_HANDOFF;
+    Broadcast<BroadcastParameters> broadcast = handoff ? null : sc.broadcast(params);
     try {
+      PartitionTask<T> task = taskWith.apply(handoff ? new HandedOver(job) : new Broadcasted(broadcast));
+      if (reduction == Reduction.ARRIVAL) {
+        return shards.mapPartitions(it -> List.of(task.run(it)).iterator()).treeReduce(merge, depth);
+      }
+      InPartitionOrder<T> total = new InPartitionOrder<>(partitions, merge, job);
       sc.sc().runJob(shards.rdd(), new OnPartition<>(task, job), new Range.Exclusive(0, partitions, 1), total,
           ClassTag$.MODULE$.apply(Object.class));
+      return total.result();
     } finally {
       if (job != NO_HANDOFF) {
         LocalHandoff.close(job);
       }
+      if (broadcast != null) {
+        destroyLater(broadcast);
+      }
     }
-    return total.result();
+  }
+
+  /** Where a task finds the parameters of its job. */
+  private interface Parameters extends Serializable {
+    BroadcastParameters value();
+  }
+
+  /** A Spark broadcast, which executors in other processes fetch. */
+  private record Broadcasted(Broadcast<BroadcastParameters> broadcast) implements Parameters {
+    @Override
+    public BroadcastParameters value() {
+      return broadcast.value();
+    }
+  }
+
+  /** Left with the job in the driver's memory ({@link LocalHandoff}), where local mode's tasks run. */
+  private record HandedOver(long job) implements Parameters {
+    @Override
+    public BroadcastParameters value() {
+      return (BroadcastParameters) LocalHandoff.input(job);
+    }
   }
 
   /**
@@ -317,14 +345,14 @@ public final class SparkEngine implements Engine {
   private static final class GradientTask implements PartitionTask<GradientSum> {
     private static final long serialVersionUID = 1L;
     private final Architecture architecture;
-    private final Broadcast<BroadcastParameters> params;
+    private final Parameters params;
     private final Shard.Batching batching;
     private final int epoch;
     private final int batch;
     private final Dropout dropout; // null for none; a record of three numbers, cheap to ship
     private final boolean float32;
 
-    GradientTask(Architecture architecture, Broadcast<BroadcastParameters> params, Shard.Batching batching, int epoch,
+    GradientTask(Architecture architecture, Parameters params, Shard.Batching batching, int epoch,
         int batch, Dropout dropout, boolean float32) {
       this.dropout = dropout;
       this.float32 = float32;
@@ -354,10 +382,10 @@ public final class SparkEngine implements Engine {
     private static final long serialVersionUID = 1L;
     private final Architecture architecture;
     private final int classes;
-    private final Broadcast<BroadcastParameters> params;
+    private final Parameters params;
     private final Role role;
 
-    EvaluationTask(Architecture architecture, int classes, Broadcast<BroadcastParameters> params, Role role) {
+    EvaluationTask(Architecture architecture, int classes, Parameters params, Role role) {
       this.architecture = architecture;
       this.classes = classes;
       this.params = params;

@@ -28,8 +28,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * In local mode the partitions' results reach the driver by reference: the tasks send Spark a
- * marker of a few bytes instead of their sums, and nothing the engine computes changes.
+ * In local mode the parameters reach the tasks, and the partitions' results reach the driver, by
+ * reference: no parameter broadcast, a marker of a few bytes sent to Spark instead of each sum,
+ * and nothing the engine computes changes.
  */
 class LocalHandoffTest {
 
@@ -59,6 +60,43 @@ class LocalHandoffTest {
     } finally {
       LocalHandoff.close(job);
     }
+  }
+
+  @Test
+  @DisplayName("a task reads the very parameters its job was opened with, and only while the job is open")
+  void inputWhileOpen() {
+    Object params = new Object();
+    long job = LocalHandoff.open(2, params);
+    try {
+      assertSame(params, LocalHandoff.input(job));
+    } finally {
+      LocalHandoff.close(job);
+    }
+    IllegalStateException over = assertThrows(IllegalStateException.class, () -> LocalHandoff.input(job));
+    assertTrue(over.getMessage().contains("job " + job), over.getMessage());
+  }
+
+  @Test
+  @DisplayName("handed over, a step makes one Spark broadcast fewer: its parameters'")
+  void noParameterBroadcast() {
+    double[] params = Initializer.initialize(ARCH, 3);
+    Shard.Batching batching = new Shard.Batching(5, DATA.count(Role.TRAIN), 64);
+    try (SparkEngine byReference = engine(true, Wire.FLOAT64); SparkEngine sent = engine(false, Wire.FLOAT64)) {
+      long handedOver = broadcastsDuring(() -> byReference.gradient(params, batching, 0, 0));
+      long broadcast = broadcastsDuring(() -> sent.gradient(params, batching, 0, 0));
+      assertEquals(broadcast - 1, handedOver, "broadcasts by a step sent through Spark: " + broadcast);
+    }
+  }
+
+  /** How many broadcasts Spark made while {@code step} ran (the stage's task binary is one). */
+  private static long broadcastsDuring(Runnable step) {
+    // Broadcast ids count up from one counter, so two probes bracket what came between them.
+    var before = SC.broadcast(0);
+    step.run();
+    var after = SC.broadcast(0);
+    before.destroy();
+    after.destroy();
+    return after.id() - before.id() - 1;
   }
 
   @Test
