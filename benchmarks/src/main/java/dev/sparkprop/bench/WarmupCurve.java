@@ -53,7 +53,7 @@ final class WarmupCurve {
   static void run(Path results) throws IOException, InterruptedException {
     Report report = new Report("Spark local[2] against the same kernels in-process on 2 threads, each in a fresh JVM, "
         + "by iterations since the start", "batch", "epochs", "iterations", "Spark local[2] s per epoch",
-        "Spark local[2], results through Spark s per epoch", "in-process s per epoch", "Spark ÷ in-process");
+        "Spark local[2], through Spark s per epoch", "in-process s per epoch", "Spark ÷ in-process");
     int iterations = Integer.parseInt(BenchData.setting("sparkprop.bench.warmup.iterations",
         Integer.toString(ITERATIONS)).trim());
     for (int batch : new int[] {256, 1024}) {
@@ -70,12 +70,19 @@ final class WarmupCurve {
         double l = BenchData.median(Arrays.copyOfRange(local, from, to));
         report.row(batch, (from + 1) + "–" + to, (from * perEpoch + 1) + "–" + to * perEpoch, s, t, l, s / l);
       }
+      int from = epochs - epochs / 3;
+      double s = BenchData.median(Arrays.copyOfRange(spark, from, epochs));
+      double t = BenchData.median(Arrays.copyOfRange(sent, from, epochs));
+      double l = BenchData.median(Arrays.copyOfRange(local, from, epochs));
+      report.row(batch, (from + 1) + "–" + epochs + " (the last third)", (from * perEpoch + 1) + "–" + epochs * perEpoch,
+          s, t, l, s / l);
     }
     report.note("Each engine trains from scratch (Adam 0.001) in a JVM started for it with this JVM's flags; each row "
         + "is the median epoch of its range. Nothing else ran in that JVM first, so the early rows are what a short "
-        + "training run sees, and the late ones what a long run settles to. \"Results through Spark\": the same "
-        + "with " + LocalHandoff.KEY + "=false, so each partition's sum takes Spark's result path instead of being "
-        + "handed to the driver in memory.");
+        + "training run sees, and the late ones what a long run settles to; the last row of each batch size is the "
+        + "median over the last third of the run. \"Through Spark\": the same with "
+        + LocalHandoff.KEY + "=false, so the parameters are a Spark broadcast and each partition's sum takes Spark's "
+        + "result path, instead of both being handed over in memory.");
     report.publish(results, "scaling-warmup");
   }
 
