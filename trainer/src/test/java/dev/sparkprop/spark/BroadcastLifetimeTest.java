@@ -7,6 +7,7 @@ import dev.sparkprop.nn.Activation;
 import dev.sparkprop.nn.Architecture;
 import dev.sparkprop.nn.Loss;
 import dev.sparkprop.nn.Network;
+import dev.sparkprop.nn.Precision;
 import dev.sparkprop.optim.Adam;
 import dev.sparkprop.train.TrainConfig;
 import dev.sparkprop.train.Trainer;
@@ -25,9 +26,10 @@ import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
 
 /**
- * Every iteration broadcasts the parameters, and the engine destroys each broadcast on a thread
- * of its own. Nothing may outlive the engine: a long run would otherwise fill the driver's
- * storage memory with old parameter vectors.
+ * Where the parameters are broadcast (executors in other processes, or local mode with the
+ * {@link LocalHandoff} off), every iteration broadcasts them, and the engine destroys each
+ * broadcast on a thread of its own. Nothing may outlive the engine: a long run would otherwise
+ * fill the driver's storage memory with old parameter vectors.
  */
 class BroadcastLifetimeTest {
 
@@ -39,7 +41,9 @@ class BroadcastLifetimeTest {
     Architecture arch = new Architecture(new int[] {2, 4, 4}, Activation.TANH, Loss.SOFTMAX_CROSS_ENTROPY);
     PreparedData data = PreparedData.prepare(SC, new DataSource.BuiltIn("blobs", 3, 100), null,
         new PreparedData.Options(2, 5, 0.2, 0.1, Scaling.STANDARDIZE, null));
-    try (SparkEngine engine = new SparkEngine(SC, data, arch, 4)) {
+    // The handoff off: in local mode it would leave nothing to destroy.
+    try (SparkEngine engine = new SparkEngine(SC, data, arch, 4, Precision.FLOAT64, false, Reduction.DETERMINISTIC,
+        false)) {
       // 70 training examples, batch 10: 7 iterations and one validation pass per epoch, 3 epochs.
       new Trainer(new Network(arch), new TrainConfig(new Adam(0.01, 0.9, 0.999, 1e-8), 10, 3, 5, 0.0))
           .train(engine, TrainingListener.SILENT);
