@@ -67,8 +67,8 @@ final class StepSuite {
             concat(sent, cluster)),
         new Variant("+ broadcast.checksum false (the launcher's settings in local mode)", Precision.FLOAT64, false,
             concat(sent, tuned)),
-        new Variant("+ parameters and results handed over in memory (sparkprop's default in local mode)", Precision.FLOAT64, false,
-            tuned),
+        new Variant("+ parameters and results handed over in memory (sparkprop's default in local mode)",
+            Precision.FLOAT64, false, tuned),
         new Variant("local defaults + float32 gradients", Precision.FLOAT64, true, tuned),
         new Variant("local defaults + --precision float32", Precision.FLOAT32, true, tuned));
     for (Variant v : variants) {

@@ -1,5 +1,6 @@
 package dev.sparkprop.spark;
 
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -21,9 +22,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * partition, under an id the tasks carry. A task reads the parameters from there, and, when it
  * finds its job's slots in its own JVM, leaves its result in its slot and returns a marker of a
  * few bytes to Spark instead. The job itself, its scheduling, retries and the order of the
- * reduction on the driver do not change. A task that does not find the slots (a straggler whose
- * job is over) returns its result the ordinary way. Only a local master, whose tasks always run
- * in the driver's JVM, hands parameters over; executors in other processes (local-cluster, a
+ * reduction on the driver do not change. A straggler whose job is over finds nothing: it cannot
+ * read the parameters, or, if it already had, returns its result the ordinary way, and Spark
+ * ignores it either way, since its job has every result. Only a local master, whose tasks always
+ * run in the driver's JVM, hands parameters over; executors in other processes (local-cluster, a
  * real cluster) get a Spark broadcast and send their results through Spark.
  *
  * <p>Neither way may change a value for this to be invisible. The parameters are read, never
@@ -57,13 +59,8 @@ public final class LocalHandoff {
    */
   static long open(int partitions, Object input) {
     long job = LAST.incrementAndGet();
-    OPEN.put(job, new Job(input, new AtomicReferenceArray<>(partitions)));
+    OPEN.put(job, new Job(Objects.requireNonNull(input, "input"), new AtomicReferenceArray<>(partitions)));
     return job;
-  }
-
-  /** {@link #open(int, Object)} with no input. */
-  static long open(int partitions) {
-    return open(partitions, null);
   }
 
   /**
@@ -72,7 +69,7 @@ public final class LocalHandoff {
    */
   static Object input(long job) {
     Job open = OPEN.get(job);
-    if (open == null || open.input() == null) {
+    if (open == null) {
       throw new IllegalStateException("job " + job + " has no input in this JVM: it is over, or this task runs"
           + " outside the driver");
     }

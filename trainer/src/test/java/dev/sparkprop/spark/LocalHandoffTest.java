@@ -41,6 +41,9 @@ class LocalHandoffTest {
   private static final PreparedData DATA = PreparedData.prepare(SC, new DataSource.BuiltIn("blobs", 7, 600), null,
       new PreparedData.Options(3, 11, 0.2, 0.1, Scaling.STANDARDIZE, null));
 
+  /** What the result-slot cases open their jobs with; they never read it. */
+  private static final Object PARAMETERS = new Object();
+
   @AfterAll
   static void release() {
     DATA.release();
@@ -49,7 +52,7 @@ class LocalHandoffTest {
   @Test
   @DisplayName("a result left in its slot is claimed once, by the marker the task sent in its place")
   void offerAndClaim() {
-    long job = LocalHandoff.open(2);
+    long job = LocalHandoff.open(2, PARAMETERS);
     try {
       Object sum = new Object();
       assertSame(LocalHandoff.Marker.HANDED_OVER, LocalHandoff.offer(job, 1, sum));
@@ -102,7 +105,7 @@ class LocalHandoffTest {
   @Test
   @DisplayName("without its job's slots in this JVM, a task keeps its result and Spark carries it")
   void noSlotsNoHandoff() {
-    long job = LocalHandoff.open(1);
+    long job = LocalHandoff.open(1, PARAMETERS);
     LocalHandoff.close(job);
     Object sum = new Object();
     assertSame(sum, LocalHandoff.offer(job, 0, sum), "a straggler after its job");
@@ -113,7 +116,7 @@ class LocalHandoffTest {
   @Test
   @DisplayName("a retried attempt's equal result replaces the first one's")
   void laterAttemptWins() {
-    long job = LocalHandoff.open(1);
+    long job = LocalHandoff.open(1, PARAMETERS);
     try {
       LocalHandoff.offer(job, 0, "first attempt");
       LocalHandoff.offer(job, 0, "second attempt");
