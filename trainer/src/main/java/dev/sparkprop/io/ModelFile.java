@@ -752,6 +752,10 @@ public final class ModelFile {
    */
   private static double[] readWeights(Path file, int count, byte[] sha256) {
     long expected = (long) count * Double.BYTES;
+    if (Files.isDirectory(file)) {
+      // Opening a directory for reading succeeds on Linux and reports the directory's own size.
+      throw new ModelFormatException(file, "is a directory, not the weights file; the model directory is damaged");
+    }
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
       long actual = in.size();
       if (actual != expected) {

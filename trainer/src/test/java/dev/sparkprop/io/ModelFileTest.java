@@ -288,6 +288,18 @@ class ModelFileTest {
   }
 
   @Test
+  @DisplayName("a directory where weights.bin should be is named as such, not measured in bytes")
+  void weightsDirectory() throws IOException {
+    Path dir = saved();
+    Path weights = dir.resolve("weights.bin");
+    Files.delete(weights);
+    Files.createDirectory(weights);
+
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.load(dir));
+    assertEquals(weights + ": is a directory, not the weights file; the model directory is damaged", e.getMessage());
+  }
+
+  @Test
   @DisplayName("whichever byte of weights.bin is flipped, the load fails with a checksum mismatch naming the file")
   void everyFlippedByteIsCaught() throws IOException {
     Path dir = saved();
