@@ -1,6 +1,8 @@
 package dev.sparkprop.ml;
 
 import dev.sparkprop.io.Model;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
@@ -14,12 +16,15 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * A trained {@link MlpClassifier}: adds the logits as {@code rawPrediction}, their softmax as
  * {@code probability} and the most probable class index as {@code prediction}. An output whose
- * column name is set to the empty string is left out.
+ * column name is set to the empty string is left out. As with Spark's own classifiers, the
+ * prediction column is declared nominal with K values, and the two vector columns as groups of
+ * K attributes, so that later stages know the class count without scanning the data.
  */
 public final class MlpClassificationModel extends MlpModel<MlpClassificationModel> {
 
@@ -97,18 +102,21 @@ public final class MlpClassificationModel extends MlpModel<MlpClassificationMode
     String raw = getRawPredictionCol().isEmpty() ? "_" + uid() + "_logits" : getRawPredictionCol();
     UserDefinedFunction logits = functions.udf(
         (UDF1<Vector, Vector>) v -> Vectors.dense(scorer.logits(v)), SQLDataTypes.VectorType());
-    Dataset<Row> out = dataset.toDF().withColumn(raw, logits.apply(functions.col(getFeaturesCol())));
+    Dataset<Row> out = dataset.toDF()
+        .withColumn(raw, logits.apply(functions.col(getFeaturesCol())).as(raw, classVector(raw)));
     Column z = functions.col(raw);
     if (!getProbabilityCol().isEmpty()) {
       UserDefinedFunction probabilities = functions.udf(
           (UDF1<Vector, Vector>) v -> Vectors.dense(scorer.outputs(v.toArray())), SQLDataTypes.VectorType());
-      out = out.withColumn(getProbabilityCol(), probabilities.apply(z));
+      out = out.withColumn(getProbabilityCol(),
+          probabilities.apply(z).as(getProbabilityCol(), classVector(getProbabilityCol())));
     }
     if (!getPredictionCol().isEmpty()) {
       // Softmax keeps the order, so the largest logit is the most probable class.
       UserDefinedFunction argmax = functions.udf(
           (UDF1<Vector, Double>) v -> (double) Scorer.argmax(v.toArray()), DataTypes.DoubleType);
-      out = out.withColumn(getPredictionCol(), argmax.apply(z));
+      out = out.withColumn(getPredictionCol(),
+          argmax.apply(z).as(getPredictionCol(), classIndex(getPredictionCol())));
     }
     return getRawPredictionCol().isEmpty() ? out.drop(raw) : out;
   }
@@ -116,9 +124,21 @@ public final class MlpClassificationModel extends MlpModel<MlpClassificationMode
   @Override
   public StructType transformSchema(StructType schema) {
     MlpEstimator.requireFeatures(schema, getFeaturesCol());
-    StructType s = MlpEstimator.append(schema, getRawPredictionCol(), SQLDataTypes.VectorType());
-    s = MlpEstimator.append(s, getProbabilityCol(), SQLDataTypes.VectorType());
-    return MlpEstimator.append(s, getPredictionCol(), DataTypes.DoubleType);
+    StructType s = MlpEstimator.append(schema, getRawPredictionCol(), SQLDataTypes.VectorType(),
+        classVector(getRawPredictionCol()));
+    s = MlpEstimator.append(s, getProbabilityCol(), SQLDataTypes.VectorType(), classVector(getProbabilityCol()));
+    return MlpEstimator.append(s, getPredictionCol(), DataTypes.DoubleType, classIndex(getPredictionCol()));
+  }
+
+  /** A column holding one class index of K; none for a column left out (no name). */
+  private Metadata classIndex(String column) {
+    return column.isEmpty() ? Metadata.empty()
+        : NominalAttribute.defaultAttr().withName(column).withNumValues(numClasses()).toMetadata();
+  }
+
+  /** A column holding one value per class; none for a column left out (no name). */
+  private Metadata classVector(String column) {
+    return column.isEmpty() ? Metadata.empty() : new AttributeGroup(column, numClasses()).toMetadata();
   }
 
   @Override

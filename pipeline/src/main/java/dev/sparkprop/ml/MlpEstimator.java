@@ -525,13 +525,18 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
 
   /** {@code schema} with {@code column} appended, unless the name is empty (Spark's way to skip an output). */
   static StructType append(StructType schema, String column, DataType type) {
+    return append(schema, column, type, Metadata.empty());
+  }
+
+  /** As {@link #append(StructType, String, DataType)}, the column carrying {@code metadata}. */
+  static StructType append(StructType schema, String column, DataType type, Metadata metadata) {
     if (column.isEmpty()) {
       return schema;
     }
     if (List.of(schema.fieldNames()).contains(column)) {
       throw new IllegalArgumentException("output column " + column + " already exists");
     }
-    return schema.add(new StructField(column, type, false, Metadata.empty()));
+    return schema.add(new StructField(column, type, false, metadata));
   }
 
   @Override

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
@@ -24,6 +26,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -234,6 +237,18 @@ class EstimatorTest {
     MlpClassificationModel full = new MlpClassifier().setLabelCol("digit").setLayers(16).setMaxIter(3)
         .setOptimizer("lbfgs").setValidationFraction(0.2).fit(digits(2));
     assertTrue(full.trained().metrics().containsKey("validation.accuracy"), full.trained().metrics().toString());
+  }
+
+  @Test
+  void outputColumnsDeclareTheClassCountAsSparksClassifiersDo() {
+    MlpClassificationModel model = small().setMaxIter(1).fit(digits(2));
+    Dataset<Row> out = model.transform(digits(2));
+    for (StructType schema : List.of(out.schema(), model.transformSchema(digits(2).schema()))) {
+      NominalAttribute prediction = (NominalAttribute) Attribute.fromStructField(schema.apply("prediction"));
+      assertEquals(10, prediction.getNumValues().get());
+      assertEquals(10, AttributeGroup.fromStructField(schema.apply("probability")).size());
+      assertEquals(10, AttributeGroup.fromStructField(schema.apply("rawPrediction")).size());
+    }
   }
 
   @Test
