@@ -68,9 +68,9 @@ public final class SparkEngine implements Engine {
   /** The planned epochs, for the job descriptions; 0 until {@link #started} (L-BFGS never says). */
   private int epochs;
   /**
-   * Destroys the parameter broadcasts, in order, off the driver's critical path: destroying one takes a
-   * walk of the caller's stack and a round trip to the block manager master, about 0.6 ms a
-   * step. The thread exits after a second without work, so an engine nobody closes leaves none
+   * Destroys the parameter broadcasts, in order, off the driver's critical path: destroying one
+   * takes a walk of the caller's stack and a round trip to the block manager master, about 0.6 ms
+   * a step. The thread exits after a second without work, so an engine nobody closes leaves none
    * behind.
    */
   private final ThreadPoolExecutor destroyer = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
@@ -174,7 +174,7 @@ public final class SparkEngine implements Engine {
         MergeEvaluations.INSTANCE).inTargetUnits(data.targetScaler());
   }
 
-  /** The job id of a job whose results all take Spark's result path. */
+  /** The job id of a job without the handoff: its parameters are broadcast, its results take Spark's path. */
   private static final long NO_HANDOFF = 0;
 
   /** Hands a broadcast whose job has ended to {@link #destroyer}. */
@@ -395,8 +395,9 @@ public final class SparkEngine implements Engine {
     @Override
     public Evaluation run(Iterator<ShardSet> shards) {
       Evaluation e = new Evaluation(architecture.loss(), classes);
+      double[] theta = params.value().doubles();
       while (shards.hasNext()) {
-        shards.next().get(role).evaluate(new Network(architecture), params.value().doubles(), e);
+        shards.next().get(role).evaluate(new Network(architecture), theta, e);
       }
       return e;
     }
