@@ -68,12 +68,12 @@ public final class MlpClassificationModel extends MlpModel<MlpClassificationMode
   }
 
   public MlpClassificationModel setProbabilityCol(String value) {
-    set(probabilityCol, value);
+    set(probabilityCol, MlpEstimator.outputColumn(probabilityCol, value));
     return this;
   }
 
   public MlpClassificationModel setRawPredictionCol(String value) {
-    set(rawPredictionCol, value);
+    set(rawPredictionCol, MlpEstimator.outputColumn(rawPredictionCol, value));
     return this;
   }
 

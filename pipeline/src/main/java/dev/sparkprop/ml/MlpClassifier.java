@@ -10,7 +10,6 @@ import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.DataTypes;
@@ -67,12 +66,12 @@ public final class MlpClassifier extends MlpEstimator<MlpClassifier, MlpClassifi
   }
 
   public MlpClassifier setProbabilityCol(String value) {
-    set(probabilityCol, value);
+    set(probabilityCol, outputColumn(probabilityCol, value));
     return this;
   }
 
   public MlpClassifier setRawPredictionCol(String value) {
-    set(rawPredictionCol, value);
+    set(rawPredictionCol, outputColumn(rawPredictionCol, value));
     return this;
   }
 
@@ -125,7 +124,7 @@ public final class MlpClassifier extends MlpEstimator<MlpClassifier, MlpClassifi
   }
 
   public static MLReader<MlpClassifier> read() {
-    return new DefaultParamsReader<>();
+    return new ModelPersistence.EstimatorReader<>(MlpClassifier.class);
   }
 
   public static MlpClassifier load(String path) {

@@ -259,17 +259,17 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
   }
 
   public E setFeaturesCol(String value) {
-    set(featuresCol, value);
+    set(featuresCol, nonNull(featuresCol, value));
     return self();
   }
 
   public E setLabelCol(String value) {
-    set(labelCol, value);
+    set(labelCol, nonNull(labelCol, value));
     return self();
   }
 
   public E setPredictionCol(String value) {
-    set(predictionCol, value);
+    set(predictionCol, outputColumn(predictionCol, value));
     return self();
   }
 
@@ -294,17 +294,17 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
   }
 
   public E setLayers(int... value) {
-    set(layers, value.clone());
+    set(layers, nonNull(layers, value).clone());
     return self();
   }
 
   public E setActivation(String value) {
-    set(activation, value);
+    set(activation, nonNull(activation, value));
     return self();
   }
 
   public E setOptimizer(String value) {
-    set(optimizer, value);
+    set(optimizer, nonNull(optimizer, value));
     return self();
   }
 
@@ -326,6 +326,26 @@ public abstract class MlpEstimator<E extends MlpEstimator<E, M>, M extends MlpMo
   public E setEarlyStopping(int value) {
     set(earlyStopping, value);
     return self();
+  }
+
+  /**
+   * {@code value}, refused when null with a message naming the Param. Spark's validation prints
+   * a rejected value with {@code toString}, so a null would reach the user as a bare
+   * NullPointerException, or, for a Param without a validator, only at {@code fit}.
+   */
+  static <T> T nonNull(Param<?> param, T value) {
+    if (value == null) {
+      throw new IllegalArgumentException(param.name() + " cannot be null");
+    }
+    return value;
+  }
+
+  /** An output column's name: as {@link #nonNull}, saying how a column is left out instead. */
+  static String outputColumn(Param<String> param, String value) {
+    if (value == null) {
+      throw new IllegalArgumentException(param.name() + " cannot be null; the empty name leaves the column out");
+    }
+    return value;
   }
 
   /** A predicate as the Scala function a Param validates with; serializable, as Params must be. */

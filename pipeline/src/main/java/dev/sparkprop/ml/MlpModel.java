@@ -67,12 +67,12 @@ public abstract class MlpModel<M extends MlpModel<M>> extends org.apache.spark.m
   }
 
   public M setFeaturesCol(String value) {
-    set(featuresCol, value);
+    set(featuresCol, MlpEstimator.nonNull(featuresCol, value));
     return self();
   }
 
   public M setPredictionCol(String value) {
-    set(predictionCol, value);
+    set(predictionCol, MlpEstimator.outputColumn(predictionCol, value));
     return self();
   }
 

@@ -6,7 +6,6 @@ import dev.sparkprop.io.Model;
 import dev.sparkprop.nn.Loss;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.types.DataTypes;
@@ -48,7 +47,7 @@ public final class MlpRegressor extends MlpEstimator<MlpRegressor, MlpRegression
   }
 
   public MlpRegressor setTargetScaling(String value) {
-    set(targetScaling, value);
+    set(targetScaling, nonNull(targetScaling, value));
     return this;
   }
 
@@ -87,7 +86,7 @@ public final class MlpRegressor extends MlpEstimator<MlpRegressor, MlpRegression
   }
 
   public static MLReader<MlpRegressor> read() {
-    return new DefaultParamsReader<>();
+    return new ModelPersistence.EstimatorReader<>(MlpRegressor.class);
   }
 
   public static MlpRegressor load(String path) {

@@ -15,6 +15,7 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.SparkSession;
 import scala.Option;
 
 /**
@@ -77,7 +78,7 @@ final class ModelPersistence {
 
     @Override
     public T load(String path) {
-      DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession(), type.getName());
+      DefaultParamsReader.Metadata metadata = metadata(path, sparkSession(), type);
       Path local = temporaryDirectory();
       try {
         org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(path, MODEL_DIR);
@@ -96,6 +97,40 @@ final class ModelPersistence {
         deleteRecursively(local);
       }
     }
+  }
+
+  /**
+   * An estimator's reader: Spark's own, which restores the Params, after the check that
+   * {@code path} holds this estimator. Spark's reader builds whatever class the metadata names
+   * and leaves the cast to the caller, so {@code MlpClassifier.load} of a regressor would end in
+   * a ClassCastException.
+   */
+  static final class EstimatorReader<T> extends MLReader<T> {
+    private final Class<T> type;
+
+    EstimatorReader(Class<T> type) {
+      this.type = type;
+    }
+
+    @Override
+    public T load(String path) {
+      metadata(path, sparkSession(), type);
+      // Spark's reader reads the small metadata file again: simpler than restoring Params by hand.
+      return new DefaultParamsReader<T>().session(sparkSession()).load(path);
+    }
+  }
+
+  /** The stage metadata saved at {@code path}, which must be {@code type}'s. */
+  static DefaultParamsReader.Metadata metadata(String path, SparkSession spark, Class<?> type) {
+    DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, spark, "");
+    String found = metadata.className();
+    if (!found.equals(type.getName())) {
+      String simple = found.substring(found.lastIndexOf('.') + 1);
+      boolean ours = found.startsWith(type.getPackageName() + ".");
+      throw new IllegalArgumentException(path + ": the stage saved there is " + (ours ? simple : found) + ", not "
+          + type.getSimpleName() + (ours ? "; read it with " + simple + ".load" : ""));
+    }
+    return metadata;
   }
 
   private static Path temporaryDirectory() {

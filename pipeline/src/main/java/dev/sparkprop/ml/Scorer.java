@@ -17,7 +17,8 @@ import org.apache.spark.ml.linalg.Vector;
  * <p>Inputs go through the same arithmetic as in training: each feature is rounded to float32
  * (how shards hold them), scaled in float32 as {@link FeatureScaler#apply(float[], int, int)}
  * does, and widened to double for the kernels. A row therefore scores exactly as it would inside
- * the trainer.
+ * the trainer. Rows the trainer would refuse (no features, a missing or non-finite value, a
+ * value past float32's range) are refused here too, rather than scored as NaN.
  */
 final class Scorer implements Serializable {
 
@@ -41,6 +42,9 @@ final class Scorer implements Serializable {
    */
   double[] logits(Vector features) {
     int d = architecture.inputs();
+    if (features == null) {
+      throw new DataFormatException("DataFrame", 0, "a row has no features (null); drop or fill such rows first");
+    }
     if (features.size() != d) {
       throw new DataFormatException("DataFrame", 0,
           "a features vector has " + features.size() + " entries; the model takes " + d);
@@ -49,7 +53,15 @@ final class Scorer implements Serializable {
     int[] at = features instanceof SparseVector sparse ? sparse.indices() : null;
     double[] values = features instanceof SparseVector sparse ? sparse.values() : features.toArray();
     for (int i = 0; i < values.length; i++) {
-      x32[at == null ? i : at[i]] = (float) values[i];
+      int j = at == null ? i : at[i];
+      x32[j] = (float) values[i];
+      // Refused as in training: a missing value would come out as NaN scores, and a value past
+      // float32's range as scores computed from infinity, with nothing to tell which rows.
+      if (!Float.isFinite(x32[j])) {
+        throw new DataFormatException("DataFrame", 0, "a features vector has entry " + j + " = " + values[i]
+            + (Double.isFinite(values[i]) ? ", beyond float32's range (±3.4e38), in which the model takes features"
+                : "; drop or impute such rows first (Imputer)"));
+      }
     }
     scaler.apply(x32, 0, d);
     double[] x = new double[d];

@@ -151,6 +151,73 @@ class EstimatorTest {
   }
 
   @Test
+  void aNullSettingIsRefusedByName() {
+    // Spark's own validation would print the value and end in a NullPointerException.
+    MlpClassifier mlp = new MlpClassifier();
+    assertEquals("activation cannot be null",
+        assertThrows(IllegalArgumentException.class, () -> mlp.setActivation(null)).getMessage());
+    assertEquals("layers cannot be null",
+        assertThrows(IllegalArgumentException.class, () -> mlp.setLayers((int[]) null)).getMessage());
+    assertEquals("featuresCol cannot be null",
+        assertThrows(IllegalArgumentException.class, () -> mlp.setFeaturesCol(null)).getMessage());
+    assertEquals("probabilityCol cannot be null; the empty name leaves the column out",
+        assertThrows(IllegalArgumentException.class, () -> mlp.setProbabilityCol(null)).getMessage());
+    assertEquals("targetScaling cannot be null",
+        assertThrows(IllegalArgumentException.class, () -> new MlpRegressor().setTargetScaling(null)).getMessage());
+    MlpClassificationModel model = small().setMaxIter(1).fit(digits(1));
+    assertEquals("predictionCol cannot be null; the empty name leaves the column out",
+        assertThrows(IllegalArgumentException.class, () -> model.setPredictionCol(null)).getMessage());
+    assertEquals("features", mlp.getFeaturesCol(), "a refused value leaves the setting as it was");
+  }
+
+  @Test
+  void aStageOfAnotherKindIsNamedWhenLoaded() throws Exception {
+    String regressor = temp.resolve("regressor").toString();
+    new MlpRegressor().save(regressor);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MlpClassifier.load(regressor));
+    assertEquals(regressor + ": the stage saved there is MlpRegressor, not MlpClassifier; read it with MlpRegressor.load",
+        e.getMessage());
+    String model = temp.resolve("model").toString();
+    small().setMaxIter(1).fit(digits(1)).save(model);
+    IllegalArgumentException m = assertThrows(IllegalArgumentException.class, () -> MlpRegressionModel.load(model));
+    assertEquals(model + ": the stage saved there is MlpClassificationModel, not MlpRegressionModel;"
+        + " read it with MlpClassificationModel.load", m.getMessage());
+    String spark = temp.resolve("assembler").toString();
+    new VectorAssembler().save(spark);
+    IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> MlpClassifier.load(spark));
+    assertEquals(spark + ": the stage saved there is org.apache.spark.ml.feature.VectorAssembler, not MlpClassifier",
+        other.getMessage());
+  }
+
+  @Test
+  void rowsTheTrainerWouldRefuseAreRefusedWhenScored() {
+    MlpClassificationModel model = small().setMaxIter(1).fit(digits(1));
+    double[] x = ((Vector) digits.get(0).get(0)).toArray();
+    x[3] = 1e39;
+    assertEquals("DataFrame: a features vector has entry 3 = 1.0E39, beyond float32's range (±3.4e38),"
+        + " in which the model takes features", scoringError(model, Vectors.dense(x)));
+    x[3] = Double.NaN;
+    assertEquals("DataFrame: a features vector has entry 3 = NaN; drop or impute such rows first (Imputer)",
+        scoringError(model, Vectors.dense(x)));
+    assertEquals("DataFrame: a row has no features (null); drop or fill such rows first", scoringError(model, null));
+    x[3] = 3e38; // within float32's range
+    assertEquals(10, model.predictProbability(Vectors.dense(x)).size());
+  }
+
+  /** The message of the DataFormatException that scoring {@code features} in a DataFrame ends in. */
+  private static String scoringError(MlpClassificationModel model, Vector features) {
+    StructType schema = new StructType().add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), true);
+    Dataset<Row> rows = SparkSessions.local().createDataFrame(List.of(RowFactory.create(features)), schema);
+    Exception e = assertThrows(Exception.class, () -> model.transform(rows).collectAsList());
+    Throwable cause = e;
+    while (cause != null && !(cause instanceof DataFormatException)) {
+      cause = cause.getCause();
+    }
+    assertNotNull(cause, "no DataFormatException in " + e);
+    return cause.getMessage();
+  }
+
+  @Test
   void aFeaturesColumnThatIsNoVectorIsNamed() {
     Dataset<Row> wrong = digits(1).withColumn("features", functions.lit(1.0));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> small().fit(wrong));
