@@ -339,9 +339,11 @@ public final class Trainer {
       String kept = checkpointer == null ? ""
           : lastCheckpoint == null ? "; no checkpoint was written before it"
           : "; the last good checkpoint is " + lastCheckpoint;
+      // The advice names no option: the command line sets the rate with --learning-rate, a
+      // pipeline with stepSize, and the message reaches both.
       throw new TrainingDivergedException(String.format(
           "training diverged in epoch %d, iteration %d: the %s is not finite at learning rate %g;"
-              + " try a smaller --learning-rate or feature scaling%s",
+              + " try a smaller learning rate or feature scaling%s",
           epoch + 1, batch + 1, Double.isFinite(loss) ? "gradient" : "loss", learningRate, kept));
     }
   }

@@ -181,6 +181,8 @@ class ResumeTest {
       }
     });
     assertTrue(!memory.saved.isEmpty(), "a checkpoint was written before the divergence");
+    assertTrue(e.getMessage().contains("is not finite at learning rate 50.0000; try a smaller learning rate"),
+        e.getMessage());
     Checkpoint last = memory.saved.get(memory.saved.size() - 1);
     assertTrue(e.getMessage().contains("the last good checkpoint is memory #" + memory.saved.size() + " (" + last.position() + ")"),
         e.getMessage());
