@@ -152,7 +152,7 @@ public final class ModelFile {
    * two files join them, and the whole directory is renamed into place at once. On failure
    * {@code staged} is deleted with everything in it.
    */
-  static void save(Model model, Path dir, boolean overwrite, Path staged) {
+  static void save(Model model, Path dir, boolean overwrite, Staging staged) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(model.scaling(), "model.scaling");
     String classesProblem = classesProblem(model.architecture(), model.classes());
@@ -168,13 +168,15 @@ public final class ModelFile {
     checkSavable(dir, overwrite);
     boolean exists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
 
-    Path temp = staged;
+    Staging own = null;
+    Path temp = staged == null ? null : staged.dir();
     try {
       if (temp == null) {
         createParent(dir, parent);
-        temp = createUniqueDirectory(parent, "." + name + ".tmp-");
+        own = Staging.create(parent, stagingPrefix(name));
+        temp = own.dir();
       } else if (!parent.equals(temp.toAbsolutePath().normalize().getParent())) {
-        throw new IllegalArgumentException(staged + " was not staged beside " + dir);
+        throw new IllegalArgumentException(temp + " was not staged beside " + dir);
       }
       String sha256 = writeWeights(temp.resolve(WEIGHTS), model.parameters());
       byte[] header = headerBytes(model, sha256);
@@ -193,6 +195,9 @@ public final class ModelFile {
       if (temp != null) {
         deleteRecursively(temp);
       }
+      if (own != null) {
+        own.release();
+      }
     }
   }
 
@@ -201,7 +206,7 @@ public final class ModelFile {
    * will rename to {@code dir}, so that a run can write its other files there as it goes, where
    * a failed run cannot leave them half-written at {@code dir}.
    */
-  static Path stage(Path dir) {
+  static Staging stage(Path dir) {
     Path target = dir.toAbsolutePath().normalize();
     Path name = target.getFileName();
     if (name == null) {
@@ -209,15 +214,21 @@ public final class ModelFile {
     }
     try {
       createParent(dir, target.getParent());
-      return createUniqueDirectory(target.getParent(), "." + name + ".tmp-");
+      return Staging.create(target.getParent(), stagingPrefix(name));
     } catch (IOException e) {
       throw new ModelFormatException(dir, "cannot save the model: " + describe(e), e);
     }
   }
 
   /** Deletes a staged directory that will not become a model: best effort, it is hidden. */
-  static void discard(Path staged) {
-    deleteRecursively(staged);
+  static void discard(Staging staged) {
+    deleteRecursively(staged.dir());
+    staged.release();
+  }
+
+  /** The hidden name a model is written under before it is renamed to {@code name}. */
+  private static String stagingPrefix(Path name) {
+    return "." + name + ".tmp-";
   }
 
   private static void createParent(Path dir, Path parent) throws IOException {
@@ -824,16 +835,6 @@ public final class ModelFile {
     }
   }
 
-  private static Path createUniqueDirectory(Path parent, String prefix) throws IOException {
-    while (true) {
-      try {
-        return Files.createDirectory(uniqueName(parent, prefix));
-      } catch (FileAlreadyExistsException e) {
-        // Someone took the name between the check and the creation: draw another.
-      }
-    }
-  }
-
   private static Path uniqueName(Path parent, String prefix) {
     while (true) {
       Path candidate = parent.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong(), 36));
@@ -853,7 +854,7 @@ public final class ModelFile {
   }
 
   /** Best effort: a leftover temporary directory is hidden and harmless, a second error is not useful. */
-  private static void deleteRecursively(Path root) {
+  static void deleteRecursively(Path root) {
     try {
       Files.walkFileTree(root, new SimpleFileVisitor<>() {
         @Override

@@ -11,7 +11,8 @@ import java.nio.file.StandardOpenOption;
  * becomes the model directory: the history as each epoch ends, then the final evaluation and
  * the configuration, then the model itself, and the whole directory renamed into place at once
  * ({@link ModelFile}). A run that fails leaves nothing at its destination: closing an uncommitted
- * run deletes the hidden directory. While the run goes, its history can be followed with
+ * run deletes the hidden directory, and a run killed before it could is swept by the next save
+ * beside it ({@link Staging}). While the run goes, its history can be followed with
  * {@code tail -f DIR/../.NAME.tmp-*}{@code /history.jsonl}.
  */
 public final class RunFiles implements AutoCloseable {
@@ -26,11 +27,11 @@ public final class RunFiles implements AutoCloseable {
   public static final String REPORT = "report";
 
   private final Path dir;
-  private final Path staged;
+  private final Staging staged;
   private RunHistory.Writer history;
   private boolean committed;
 
-  private RunFiles(Path dir, Path staged) {
+  private RunFiles(Path dir, Staging staged) {
     this.dir = dir;
     this.staged = staged;
   }
@@ -41,10 +42,10 @@ public final class RunFiles implements AutoCloseable {
    * @throws ModelFormatException when the directory cannot be made
    */
   public static RunFiles stage(Path dir) {
-    Path staged = ModelFile.stage(dir);
+    Staging staged = ModelFile.stage(dir);
     RunFiles run = new RunFiles(dir, staged);
     try {
-      run.history = new RunHistory.Writer(staged.resolve(HISTORY));
+      run.history = new RunHistory.Writer(staged.dir().resolve(HISTORY));
     } catch (IOException e) {
       ModelFile.discard(staged);
       throw new ModelFormatException(dir, "cannot write the run history: " + e.getMessage(), e);
@@ -61,7 +62,7 @@ public final class RunFiles implements AutoCloseable {
     if (!ModelFile.RUN_FILES.contains(name)) {
       throw new IllegalArgumentException(name + " is not one of a run's files " + ModelFile.RUN_FILES);
     }
-    try (FileChannel out = FileChannel.open(staged.resolve(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel out = FileChannel.open(staged.dir().resolve(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer buffer = ByteBuffer.wrap(content);
       while (buffer.hasRemaining()) {
         out.write(buffer);
@@ -81,6 +82,7 @@ public final class RunFiles implements AutoCloseable {
     }
     ModelFile.save(model, dir, overwrite, staged);
     committed = true;
+    staged.release();
   }
 
   /** Without a commit, deletes everything the run wrote. */

@@ -9,12 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkprop.io.CheckpointStore;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +69,7 @@ class ResumeAfterKillTest {
     assertTrue(seen != null, () -> "no mid-epoch checkpoint appeared\n" + resultOf(doomed));
     assertNotEquals(0, doomed.process().exitValue(), "the run was killed, not finished");
     assertFalse(Files.exists(dir.resolve("resumed")), "a killed run saves no model");
+    assertEquals(2, staged("resumed").size(), "its hidden directory and lock file stay behind: " + staged("resumed"));
 
     Cli.Result resumed = Cli.run(dir, command("--resume", "checkpoints", "--checkpoint-every", "7", "--out", "resumed"));
     assertEquals(0, resumed.status(), resumed::toString);
@@ -74,6 +77,7 @@ class ResumeAfterKillTest {
     assertTrue(resumed.out().matches("(?s).*resuming from \\S+: epoch \\d+ after iteration \\d+.*"),
         () -> "resumed mid-epoch\n" + resumed);
     assertTrue(resumed.out().contains("epoch  12  train loss"), resumed::toString);
+    assertEquals(List.of(), staged("resumed"), "the next run beside it swept the killed run's files");
 
     assertArrayEquals(Files.readAllBytes(dir.resolve("whole/weights.bin")), Files.readAllBytes(dir.resolve("resumed/weights.bin")),
         "the resumed run's weights are the uninterrupted run's, bit for bit");
@@ -104,6 +108,13 @@ class ResumeAfterKillTest {
     Cli.Result reduction = Cli.run(dir, "train", "--reduction", "random");
     assertEquals(2, reduction.status(), reduction::toString);
     assertTrue(reduction.err().contains("unknown reduction 'random'; expected deterministic or arrival"), reduction::toString);
+  }
+
+  /** What runs writing to {@code name} have staged beside it. */
+  private List<Path> staged(String name) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().startsWith("." + name + ".tmp-")).toList();
+    }
   }
 
   private static String resultOf(Cli.Started started) {
