@@ -63,15 +63,20 @@ final class Staging {
       String name = prefix + Long.toUnsignedString(RANDOM.nextLong(), 36);
       Path dir = parent.resolve(name);
       Path lockFile = parent.resolve(name + LOCK_SUFFIX);
+      // Registered before the file exists, so that a sweep in another thread never opens it.
+      HELD.add(lockFile);
       FileChannel lock;
       try {
         lock = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      } catch (FileAlreadyExistsException e) {
-        continue;
+      } catch (IOException | RuntimeException e) {
+        HELD.remove(lockFile);
+        if (e instanceof FileAlreadyExistsException) {
+          continue;
+        }
+        throw e;
       }
-      if (lockOrForget(lock, lockFile)) {
-        HELD.add(lockFile);
-      } else {
+      if (!lockOrForget(lock, lockFile)) {
+        HELD.remove(lockFile);
         lock = null;
         lockFile = null;
       }
