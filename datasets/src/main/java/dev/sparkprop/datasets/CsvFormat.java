@@ -94,7 +94,24 @@ public final class CsvFormat implements Serializable {
    *                             field, or a label column beyond the data
    */
   public double parse(String line, String source, long lineNumber, int expectedColumns, float[] out, int offset) {
-    int labelIndex = checkShape(expectedColumns, source, lineNumber);
+    return parseRow(line, source, lineNumber, expectedColumns, checkShape(expectedColumns, source, lineNumber),
+        out, offset);
+  }
+
+  /**
+   * Parses one line of a file without labels, rows to be scored by a model: all
+   * {@code expectedColumns} columns are features, written to {@code out[offset..]}.
+   *
+   * @throws DataFormatException as {@link #parse} does, except for the label
+   */
+  public void parseFeatures(String line, String source, long lineNumber, int expectedColumns, float[] out,
+      int offset) {
+    parseRow(line, source, lineNumber, expectedColumns, -1, out, offset);
+  }
+
+  /** The fields of a line: the label's (none when {@code labelIndex} is −1) returned, the features written. */
+  private double parseRow(String line, String source, long lineNumber, int expectedColumns, int labelIndex,
+      float[] out, int offset) {
     int length = line.length();
     int start = length > 0 && line.charAt(0) == BYTE_ORDER_MARK ? 1 : 0;
     int column = 0;

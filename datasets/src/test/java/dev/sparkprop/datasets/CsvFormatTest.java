@@ -237,6 +237,17 @@ class CsvFormatTest {
   }
 
   @Test
+  void parseFeaturesReadsEveryColumnAsAFeature() {
+    float[] batch = {9, 9, 9, 9, 9};
+    new CsvFormat(1, false, ',').parseFeatures("1.5,3,2.5", "part-1", 7, 3, batch, 1);
+    assertArrayEquals(new float[] {9, 1.5f, 3, 2.5f, 9}, batch);
+    assertProblem("part-1", 8, "expected 3 columns, found 2",
+        () -> DEFAULTS.parseFeatures("1,2", "part-1", 8, 3, batch, 0));
+    assertProblem("part-1", 9, "non-numeric value 'cat' in column 2",
+        () -> DEFAULTS.parseFeatures("1,cat,3", "part-1", 9, 3, batch, 0));
+  }
+
+  @Test
   void parseNamesTheSourceAndLineItWasGiven() {
     float[] out = new float[2];
     assertProblem("hdfs-part-3", 41, "expected 3 columns, found 4",

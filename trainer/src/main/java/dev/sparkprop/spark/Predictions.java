@@ -1,5 +1,6 @@
 package dev.sparkprop.spark;
 
+import dev.sparkprop.datasets.DataFormatException;
 import dev.sparkprop.datasets.FeatureScaler;
 import dev.sparkprop.nn.Architecture;
 import dev.sparkprop.nn.Network;
@@ -16,7 +17,8 @@ public final class Predictions {
 
   /**
    * The outputs (class probabilities or the regression value) of every example, outputs × n
-   * column-major in source order.
+   * column-major in source order. The rows of a CSV source need no label column: a row of as
+   * many columns as the model has inputs is all features.
    */
   public static double[] compute(JavaSparkContext sc, DataSource source, int partitions,
       Architecture architecture, double[] params, FeatureScaler scaler) {
@@ -24,10 +26,13 @@ public final class Predictions {
     Broadcast<double[]> broadcast = sc.broadcast(params);
     try {
       int d = architecture.inputs();
-      List<Tuple2<long[], double[]>> parts = SourceReader.read(sc, source, partitions).map(raw -> {
+      List<Tuple2<long[], double[]>> parts = SourceReader.readToScore(sc, source, partitions, d).map(raw -> {
         if (raw.features() != d) {
-          throw new dev.sparkprop.datasets.DataFormatException(source.describe(), 0,
-              "has " + raw.features() + " features; the model expects " + d);
+          // A CSV row of d columns would have been read as unlabeled, so this one has a label.
+          throw new DataFormatException(source.describe(), 0, source instanceof DataSource.CsvFile
+              ? "has " + (raw.features() + 1) + " columns; the model takes " + d + " features, so a row holds "
+                  + d + " columns, or " + (d + 1) + " with a label"
+              : "has " + raw.features() + " features; the model expects " + d);
         }
         float[] x = raw.x().clone();
         for (int i = 0; i < raw.size(); i++) {

@@ -60,9 +60,18 @@ final class SourceReader {
       return perPartition(sc, partitions, new IdxSlice(f, partitions, features, conf));
     }
     if (source instanceof DataSource.CsvFile c) {
-      return readCsv(sc, c, partitions);
+      return readCsv(sc, c, partitions, 0);
     }
     return readLibsvm(sc, (DataSource.LibsvmFile) source, partitions);
+  }
+
+  /**
+   * As {@link #read}, for rows to be scored by a model that takes {@code features} inputs: a CSV
+   * file may then have no label column, each row holding exactly the features. Such rows read
+   * with label 0, which scoring does not look at.
+   */
+  static JavaRDD<Shard> readToScore(JavaSparkContext sc, DataSource source, int partitions, int features) {
+    return source instanceof DataSource.CsvFile c ? readCsv(sc, c, partitions, features) : read(sc, source, partitions);
   }
 
   /** Runs {@code slice} for p = 0..P−1 inside the tasks: only partition numbers are shipped. */
@@ -141,7 +150,12 @@ final class SourceReader {
     }
   }
 
-  private static JavaRDD<Shard> readCsv(JavaSparkContext sc, DataSource.CsvFile source, int partitions) {
+  /**
+   * A CSV source's rows. When {@code unlabeled} is positive, rows of exactly that many columns
+   * are all features (no label), as {@link #readToScore} allows; the first row decides.
+   */
+  private static JavaRDD<Shard> readCsv(JavaSparkContext sc, DataSource.CsvFile source, int partitions,
+      int unlabeled) {
     checkExists(sc.hadoopConfiguration(), source.path());
     JavaRDD<Line> lines = numberedLines(sc, source.path(), source.header(), partitions);
     if (lines.isEmpty()) {
@@ -150,17 +164,28 @@ final class SourceReader {
     Line first = lines.first();
     CsvFormat format = new CsvFormat(source.labelColumn(), source.header(), ',');
     int columns = format.countColumns(first.text());
-    if (columns < 2) {
+    boolean labeled = columns != unlabeled;
+    if (!labeled && source.labelColumn() >= 0) {
+      throw new DataFormatException(first.file(), first.number(), "has " + columns + " columns, as many as the"
+          + " model's features, so no label column; yet label column " + (source.labelColumn() + 1) + " was given");
+    }
+    if (labeled && columns < 2) {
       throw new DataFormatException(first.file(), first.number(),
           "found " + columns + " column; a CSV row needs features and a label");
     }
+    int features = labeled ? columns - 1 : columns;
     return index(lines, partitions).mapPartitions((Iterator<Tuple2<Line, Long>> it) -> {
-      Rows rows = new Rows(columns - 1);
-      float[] buffer = new float[columns - 1];
+      Rows rows = new Rows(features);
+      float[] buffer = new float[features];
       while (it.hasNext()) {
         Tuple2<Line, Long> t = it.next();
         Line line = t._1();
-        double label = format.parse(line.text(), line.file(), line.number(), columns, buffer, 0);
+        double label = 0;
+        if (labeled) {
+          label = format.parse(line.text(), line.file(), line.number(), columns, buffer, 0);
+        } else {
+          format.parseFeatures(line.text(), line.file(), line.number(), columns, buffer, 0);
+        }
         rows.add(buffer, 0, label, t._2());
       }
       return List.of(rows.toShard()).iterator();

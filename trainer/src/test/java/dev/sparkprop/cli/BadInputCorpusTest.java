@@ -216,6 +216,9 @@ class BadInputCorpusTest {
         "tiny/evaluation.json", "tiny/history.jsonl", "tiny/model.json", "tiny/weights.bin"),
         false, List.of("train", "--data", "three-classes.csv", "--partitions", "16", "--epochs", "2", "--out", "tiny",
             "--master", "local[2]")));
+    c.add(new Case("predict on rows without a label", 0, "", "", List.of("unlabeled.csv"), false,
+        List.of("predict", "--model", "models/good", "--data", "features-only.csv", "--out", "unlabeled.csv",
+            "--master", "local[1]")));
     c.add(new Case("predict with more partitions than examples", 0, "", "", List.of("all-rows.csv"), false,
         List.of("predict", "--model", "models/good", "--data", "three-classes.csv", "--partitions", "16",
             "--out", "all-rows.csv", "--master", "local[2]")));
@@ -261,6 +264,13 @@ class BadInputCorpusTest {
             "--master", "local[1]")));
     c.add(data("predict on data with the wrong feature count", "digits", "has 64 features; the model expects 2",
         predict("models/good", "digits")));
+    c.add(data("predict on a CSV of neither the features alone nor the features and a label", "four-columns.csv",
+        "has 4 columns; the model takes 2 features, so a row holds 2 columns, or 3 with a label",
+        predict("models/good", "four-columns.csv")));
+    c.add(data("predict on rows without a label, given a label column", "features-only.csv:1",
+        "has 2 columns, as many as the model's features, so no label column; yet label column 2 was given",
+        command(List.of("predict", "--model", "models/good", "--data", "features-only.csv", "--label-column", "1"),
+            new String[0], "--out", "predictions.csv", "--master", "local[1]")));
 
     // Last: --verbose adds the stack trace, and the line still ends the output.
     c.add(new Case("--verbose shows the stack trace", 1, "models/flipped/weights.bin", "checksum mismatch", List.of(), true,

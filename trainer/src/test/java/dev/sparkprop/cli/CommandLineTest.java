@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparkprop.datasets.DenseDataset;
+import dev.sparkprop.datasets.Digits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,6 +62,20 @@ class CommandLineTest {
       sum += Double.parseDouble(first[c]);
     }
     assertEquals(1.0, sum, 1e-9);
+
+    // New rows come without a label: the same features, label column left out, score the same.
+    DenseDataset digits = Digits.load();
+    StringBuilder unlabeled = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      for (int j = 0; j < Digits.FEATURES; j++) {
+        unlabeled.append(j == 0 ? "" : ",").append((int) digits.features()[i * Digits.FEATURES + j]);
+      }
+      unlabeled.append('\n');
+    }
+    Files.writeString(dir.resolve("new-digits.csv"), unlabeled);
+    Cli.Result scored = Cli.run(dir, "predict", "--model", "model", "--data", "new-digits.csv", "--out", "new.csv");
+    assertEquals(0, scored.status(), scored::toString);
+    assertEquals(rows.subList(0, 41), Files.readAllLines(dir.resolve("new.csv")));
   }
 
   @Test
