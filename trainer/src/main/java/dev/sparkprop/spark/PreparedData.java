@@ -198,7 +198,11 @@ public final class PreparedData {
       }
       int d = raw.first().features();
       if (d != scaler.shift().length) {
-        throw new DataFormatException(name, 0, "has " + d + " features; the training data has " + scaler.shift().length);
+        // One short in a CSV: most likely rows without their label, as predict takes them.
+        boolean unlabeled = source instanceof DataSource.CsvFile && d + 1 == scaler.shift().length;
+        throw new DataFormatException(name, 0, "has " + d + (d == 1 ? " feature" : " features")
+            + "; the training data has " + scaler.shift().length
+            + (unlabeled ? "; if its rows have no label column, they can be scored with predict, not evaluated" : ""));
       }
       Split all = role == Role.TEST ? new Split(0L, n, n, 0) : new Split(0L, n, 0, n);
       JavaRDD<ShardSet> shards = raw.map(s -> ShardSet.of(s, all, scaler, targetScaler)).persist(StorageLevel.MEMORY_ONLY())

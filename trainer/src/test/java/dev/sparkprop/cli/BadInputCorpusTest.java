@@ -264,6 +264,9 @@ class BadInputCorpusTest {
             "--master", "local[1]")));
     c.add(data("predict on data with the wrong feature count", "digits", "has 64 features; the model expects 2",
         predict("models/good", "digits")));
+    c.add(data("evaluate on rows without a label", "features-only.csv",
+        "has 1 feature; the training data has 2; if its rows have no label column, they can be scored with predict,"
+            + " not evaluated", evaluate("models/good", "--data", "features-only.csv")));
     c.add(data("predict on a CSV of neither the features alone nor the features and a label", "four-columns.csv",
         "has 4 columns; the model takes 2 features, so a row holds 2 columns, or 3 with a label",
         predict("models/good", "four-columns.csv")));
