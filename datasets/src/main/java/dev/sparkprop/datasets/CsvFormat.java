@@ -191,7 +191,13 @@ public final class CsvFormat implements Serializable {
     try {
       value = Numbers.parseDouble(line, from, to);
     } catch (NumberFormatException e) {
-      throw nonNumeric(line, from, to, column, source, lineNumber);
+      DataFormatException plain = nonNumeric(line, from, to, column, source, lineNumber);
+      if (lineNumber == 1 && !header) {
+        throw plain; // the header hint says it all
+      }
+      // Most often class names: say what a label must be, and where names get turned into one.
+      throw new DataFormatException(source, lineNumber, plain.problem() + ", the label column: labels are numbers,"
+          + " class indices 0..K-1 or regression targets; number the classes first (Spark ML's StringIndexer does)");
     }
     if (!Double.isFinite(value)) {
       throw nonFinite(value, line, from, to, column, source, lineNumber);

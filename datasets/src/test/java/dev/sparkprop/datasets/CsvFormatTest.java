@@ -187,7 +187,9 @@ class CsvFormatTest {
 
   @Test
   void aNonNumericFieldIsQuotedWithItsColumn() {
-    assertProblem("data.csv", 2, "non-numeric value 'abc' in column 3", () -> read("1,2,0\n3,4,abc\n", DEFAULTS));
+    assertProblem("data.csv", 2, "non-numeric value 'abc' in column 3, the label column: labels are numbers,"
+        + " class indices 0..K-1 or regression targets; number the classes first (Spark ML's StringIndexer does)",
+        () -> read("1,2,0\n3,4,abc\n", DEFAULTS));
     assertProblem("data.csv", 2, "non-numeric value '1.5f' in column 1", () -> read("1,2,0\n1.5f,4,1\n", DEFAULTS));
     assertProblem("data.csv", 2, "non-numeric value '\"3\"' in column 2", () -> read("1,2,0\n1,\"3\",1\n", DEFAULTS));
   }
