@@ -92,6 +92,15 @@ class RunReportTest {
     }
     assertEquals(2, images);
     assertFalse(html.contains("src=\"http") || html.contains("href=\"http"), "no outside resources");
+
+    // Named as evaluate and predict name it, the run gives the same report.
+    Cli.Result named = Cli.run(dir, "report", "--model", "run", "--out", "named");
+    assertEquals(0, named.status(), named::toString);
+    assertEquals(html, Files.readString(dir.resolve("named/report.html")));
+    Cli.Result none = Cli.run(dir, "report");
+    assertEquals(2, none.status(), none::toString);
+    assertTrue(none.err().contains("report needs the run's directory: sparkprop report DIR (or --model DIR)"),
+        none::toString);
     // A 10 × 10 confusion matrix: a header row and ten rows of eleven numbers plus recall.
     assertEquals(10, html.split("<tr><th>\\d+</th>", -1).length - 1);
 
