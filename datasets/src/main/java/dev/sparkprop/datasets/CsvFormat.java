@@ -46,6 +46,11 @@ public final class CsvFormat implements Serializable {
     this.delimiter = delimiter;
   }
 
+  /** A delimiter as messages show it: quoted, and a tab by name, since it would not show. */
+  public static String describe(char delimiter) {
+    return delimiter == '\t' ? "tab" : "'" + delimiter + "'";
+  }
+
   /** Label in the last column, no header, comma-separated. */
   public static CsvFormat defaults() {
     return new CsvFormat(-1, false, ',');
@@ -158,7 +163,7 @@ public final class CsvFormat implements Serializable {
       throw new DataFormatException(source, lineNumber,
           "only " + columns + (columns == 1 ? " column" : " columns")
               + ": need a label and at least one feature"
-              + " (is the delimiter '" + delimiter + "' right?)");
+              + " (is the delimiter " + describe(delimiter) + " right?)");
     }
     int labelIndex = labelColumn < 0 ? columns - 1 : labelColumn;
     if (labelIndex >= columns) {

@@ -1,5 +1,6 @@
 package dev.sparkprop.cli;
 
+import dev.sparkprop.datasets.CsvFormat;
 import dev.sparkprop.datasets.DataFormatException;
 import dev.sparkprop.datasets.Digits;
 import dev.sparkprop.datasets.Idx;
@@ -42,6 +43,10 @@ final class DataArgs {
   @Option(names = "--header", description = "CSV: the first line is a header.")
   boolean header;
 
+  @Option(names = "--delimiter", paramLabel = "CHAR",
+      description = "CSV: the field separator, one character or tab (default: ',', or tab for a .tsv file).")
+  String delimiter;
+
   @Option(names = "--features", paramLabel = "N",
       description = "LIBSVM: the number of features (default: the largest index in the file).")
   Integer features;
@@ -60,6 +65,23 @@ final class DataArgs {
     if (features != null && features <= 0) {
       throw new UsageException("--features must be positive, not " + features);
     }
+    if (delimiter != null) {
+      delimiterChar();
+    }
+  }
+
+  /** {@code --delimiter} as a character: one character, or tab spelled {@code tab} or {@code \t}. */
+  private char delimiterChar() {
+    String d = delimiter.equalsIgnoreCase("tab") || delimiter.equals("\\t") ? "\t" : delimiter;
+    if (d.length() != 1) {
+      throw new UsageException("--delimiter '" + delimiter + "' is not one character; for a tab write tab");
+    }
+    try {
+      new CsvFormat(-1, false, d.charAt(0));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--delimiter " + CsvFormat.describe(d.charAt(0)) + " can occur inside a number");
+    }
+    return d.charAt(0);
   }
 
   /**
@@ -74,6 +96,9 @@ final class DataArgs {
       }
       if (labelColumn != null) {
         ignored.add("--label-column");
+      }
+      if (delimiter != null) {
+        ignored.add("--delimiter");
       }
     }
     if (!"libsvm".equals(fmt) && features != null) {
@@ -113,7 +138,8 @@ final class DataArgs {
     String fmt = format != null ? format.trim().toLowerCase(Locale.ROOT) : guessFormat(key, status);
     refuseOptionsOtherThan(fmt, key);
     return switch (fmt) {
-      case "csv" -> new Resolved(new DataSource.CsvFile(key, labelColumn == null ? -1 : labelColumn, header), null);
+      case "csv" -> new Resolved(new DataSource.CsvFile(key, labelColumn == null ? -1 : labelColumn, header,
+          delimiter != null ? delimiterChar() : isTsv(status) ? '\t' : ','), null);
       case "libsvm" -> new Resolved(new DataSource.LibsvmFile(key, features == null ? 0 : features), null);
       case "idx" -> status.isDirectory() ? idxDirectory(key, hadoop, null) : new Resolved(idxFile(key, hadoop), null);
       default -> throw new UsageException("unknown --format '" + format + "'; expected csv, libsvm or idx");
@@ -133,6 +159,9 @@ final class DataArgs {
     if (header) {
       m.put("header", true);
     }
+    if (delimiter != null) {
+      m.put("delimiter", delimiter);
+    }
     if (features != null) {
       m.put("features", features);
     }
@@ -147,6 +176,7 @@ final class DataArgs {
     Number labelColumn = recorded(m, "labelColumn", Number.class, header);
     a.labelColumn = labelColumn == null ? null : labelColumn.intValue();
     a.header = Boolean.TRUE.equals(recorded(m, "header", Boolean.class, header));
+    a.delimiter = recorded(m, "delimiter", String.class, header);
     Number features = recorded(m, "features", Number.class, header);
     a.features = features == null ? null : features.intValue();
     return a;
@@ -165,6 +195,12 @@ final class DataArgs {
     return type.cast(value);
   }
 
+  /** Tab-separated by its name: read as CSV with a tab for the delimiter, unless told otherwise. */
+  private static boolean isTsv(FileStatus status) {
+    String name = status.getPath().getName().toLowerCase(Locale.ROOT);
+    return !status.isDirectory() && (name.endsWith(".tsv") || name.endsWith(".tsv.gz"));
+  }
+
   private static String guessFormat(String path, FileStatus status) {
     String name = status.getPath().getName().toLowerCase(Locale.ROOT);
     if (status.isDirectory()) {
@@ -173,7 +209,7 @@ final class DataArgs {
     if (name.contains("-idx") || name.endsWith(".idx")) {
       return "idx";
     }
-    if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
+    if (name.endsWith(".csv") || name.endsWith(".csv.gz") || isTsv(status)) {
       return "csv";
     }
     if (name.endsWith(".libsvm") || name.endsWith(".svm") || name.endsWith(".libsvm.gz") || name.endsWith(".svm.gz")) {

@@ -31,8 +31,13 @@ public sealed interface DataSource extends Serializable
     }
   }
 
-  /** A CSV file or directory of files, read through Spark's text input. */
-  record CsvFile(String path, int labelColumn, boolean header) implements DataSource {
+  /** A CSV file or directory of files, read through Spark's text input, its fields separated by {@code delimiter}. */
+  record CsvFile(String path, int labelColumn, boolean header, char delimiter) implements DataSource {
+    /** Comma-separated. */
+    public CsvFile(String path, int labelColumn, boolean header) {
+      this(path, labelColumn, header, ',');
+    }
+
     @Override
     public String describe() {
       return path;

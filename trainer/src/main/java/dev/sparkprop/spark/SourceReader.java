@@ -162,7 +162,7 @@ final class SourceReader {
       throw new DataFormatException(source.path(), 0, "no data rows");
     }
     Line first = lines.first();
-    CsvFormat format = new CsvFormat(source.labelColumn(), source.header(), ',');
+    CsvFormat format = new CsvFormat(source.labelColumn(), source.header(), source.delimiter());
     int columns = format.countColumns(first.text());
     boolean labeled = columns != unlabeled;
     if (!labeled && source.labelColumn() >= 0) {
@@ -171,7 +171,8 @@ final class SourceReader {
     }
     if (labeled && columns < 2) {
       throw new DataFormatException(first.file(), first.number(),
-          "found " + columns + " column; a CSV row needs features and a label");
+          "found " + columns + " column; a CSV row needs features and a label (is the delimiter "
+              + CsvFormat.describe(source.delimiter()) + " right?)");
     }
     int features = labeled ? columns - 1 : columns;
     return index(lines, partitions).mapPartitions((Iterator<Tuple2<Line, Long>> it) -> {

@@ -209,6 +209,12 @@ class BadInputCorpusTest {
     c.add(usage("an empty --data", "--data", "is empty: give a file, a directory or a built-in set", train("--data", "")));
     c.add(usage("predict --out an existing file", "three-classes.csv", "already exists; pass --overwrite to replace it",
         List.of("predict", "--model", "models/good", "--data", "three-classes.csv", "--out", "three-classes.csv")));
+    c.add(usage("a --delimiter of more than one character", "--delimiter '::'",
+        "is not one character; for a tab write tab", train("--data", "three-classes.csv", "--delimiter", "::")));
+    c.add(usage("a --delimiter that occurs in numbers", "--delimiter '.'", "can occur inside a number",
+        train("--data", "three-classes.csv", "--delimiter", ".")));
+    c.add(usage("--delimiter for LIBSVM data", "--delimiter", "does not apply to beyond-features.libsvm, read as LIBSVM",
+        train("--data", "beyond-features.libsvm", "--delimiter", ";")));
     c.add(usage("evaluate without --model", "'--model=DIR'", "Missing required option", List.of("evaluate")));
 
     // More partitions than examples: empty partitions, and it works.
@@ -216,6 +222,9 @@ class BadInputCorpusTest {
         "tiny/evaluation.json", "tiny/history.jsonl", "tiny/model.json", "tiny/weights.bin"),
         false, List.of("train", "--data", "three-classes.csv", "--partitions", "16", "--epochs", "2", "--out", "tiny",
             "--master", "local[2]")));
+    c.add(new Case("predict on a .tsv file: tab-separated", 0, "", "", List.of("from-tsv.csv"), false,
+        List.of("predict", "--model", "models/good", "--data", "features-only.tsv", "--out", "from-tsv.csv",
+            "--master", "local[1]")));
     c.add(new Case("predict on rows without a label", 0, "", "", List.of("unlabeled.csv"), false,
         List.of("predict", "--model", "models/good", "--data", "features-only.csv", "--out", "unlabeled.csv",
             "--master", "local[1]")));

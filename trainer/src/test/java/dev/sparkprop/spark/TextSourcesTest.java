@@ -1,10 +1,12 @@
 package dev.sparkprop.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sparkprop.datasets.DataFormatException;
 import dev.sparkprop.datasets.Scaling;
+import dev.sparkprop.train.Shard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +80,25 @@ class TextSourcesTest {
     Files.writeString(bad, "a,b,y\n\n1,2,0\n3,x,1\n");
     DataFormatException e = dataError(new DataSource.CsvFile(bad.toString(), -1, true));
     assertEquals(bad + ":4: non-numeric value 'x' in column 2", e.getMessage());
+  }
+
+  @Test
+  @DisplayName("fields separated by semicolons or tabs read as the same fields separated by commas")
+  void otherDelimiters() throws IOException {
+    String rows = "1.5,2,0\n3,-4e-1,1\n5,6,2\n";
+    Path commas = Files.writeString(dir.resolve("commas.csv"), rows);
+    Path semicolons = Files.writeString(dir.resolve("semicolons.csv"), rows.replace(',', ';'));
+    Path tabs = Files.writeString(dir.resolve("tabs.tsv"), rows.replace(',', '\t'));
+    Shard expected = SourceReader.read(SC, new DataSource.CsvFile(commas.toString(), -1, false), 1).first();
+    for (DataSource other : new DataSource[] {new DataSource.CsvFile(semicolons.toString(), -1, false, ';'),
+        new DataSource.CsvFile(tabs.toString(), -1, false, '\t')}) {
+      Shard read = SourceReader.read(SC, other, 1).first();
+      assertArrayEquals(expected.x(), read.x(), other.describe());
+      assertArrayEquals(expected.y(), read.y(), other.describe());
+    }
+    DataFormatException e = dataError(new DataSource.CsvFile(semicolons.toString(), -1, false));
+    assertEquals(semicolons + ":1: found 1 column; a CSV row needs features and a label (is the delimiter ',' right?)",
+        e.getMessage());
   }
 
   @Test
