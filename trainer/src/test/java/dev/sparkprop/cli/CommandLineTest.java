@@ -79,6 +79,27 @@ class CommandLineTest {
   }
 
   @Test
+  @DisplayName("a semicolon-separated file trains with --delimiter, and evaluate re-reads it with the delimiter the model records")
+  void otherDelimiterRecordedForEvaluate() throws Exception {
+    Random random = new Random(5);
+    StringBuilder csv = new StringBuilder("a;b;class\n");
+    for (int i = 0; i < 200; i++) {
+      int c = i % 2;
+      csv.append(String.format(Locale.ROOT, "%.4f;%.4f;%d%n", c + 0.3 * random.nextGaussian(),
+          -c + 0.3 * random.nextGaussian(), c));
+    }
+    Files.writeString(dir.resolve("semicolons.csv"), csv);
+    Cli.Result train = Cli.run(dir, "train", "--data", "semicolons.csv", "--header", "--delimiter", ";",
+        "--epochs", "5", "--out", "model", "--master", "local[2]");
+    assertEquals(0, train.status(), train::toString);
+    double accuracy = JSON.readTree(dir.resolve("model/model.json").toFile()).at("/metrics/test.accuracy").asDouble();
+    Cli.Result evaluate = Cli.run(dir, "evaluate", "--model", "model", "--json", "--master", "local[2]");
+    assertEquals(0, evaluate.status(), evaluate::toString);
+    JsonNode metrics = JSON.readTree(evaluate.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+    assertEquals(accuracy, metrics.get("accuracy").asDouble(), 0.0, "the same held-out rows, read the same way");
+  }
+
+  @Test
   @DisplayName("a regression CSV trains with squared error, inferred from real-valued labels, and reports RMSE and R²")
   void regressionFromCsv() throws Exception {
     Random random = new Random(3);
