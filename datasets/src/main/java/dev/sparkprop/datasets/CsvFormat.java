@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
 
 /**
  * Delimited text with one example per line: numeric fields, one of which is the label.
@@ -27,6 +31,8 @@ public final class CsvFormat implements Serializable {
   private final int labelColumn;
   private final boolean header;
   private final char delimiter;
+  /** Sorted: a label is the index of its name here. Null when labels are numbers. */
+  private final String[] classNames;
 
   /**
    * @param labelColumn 0-based column of the label, or -1 for the last column
@@ -34,6 +40,15 @@ public final class CsvFormat implements Serializable {
    * @param delimiter   the field separator; not a character that can occur in a number
    */
   public CsvFormat(int labelColumn, boolean header, char delimiter) {
+    this(labelColumn, header, delimiter, null);
+  }
+
+  /**
+   * As {@link #CsvFormat(int, boolean, char)}, for a label column that holds class names: each
+   * label is read as the index of its name in {@code classNames}, which must be sorted and
+   * distinct ({@link #sortedNames}). Null means labels are numbers.
+   */
+  public CsvFormat(int labelColumn, boolean header, char delimiter, List<String> classNames) {
     if (labelColumn < -1) {
       throw new IllegalArgumentException(
           "labelColumn must be >= 0, or -1 for the last column; got " + labelColumn);
@@ -41,9 +56,54 @@ public final class CsvFormat implements Serializable {
     if ((delimiter >= '0' && delimiter <= '9') || "+-.eE\n\r".indexOf(delimiter) >= 0) {
       throw new IllegalArgumentException("delimiter '" + delimiter + "' can occur inside a number or ends lines");
     }
+    if (classNames != null && !classNames.equals(sortedNames(classNames))) {
+      throw new IllegalArgumentException("class names must be sorted and distinct: " + classNames);
+    }
     this.labelColumn = labelColumn;
     this.header = header;
     this.delimiter = delimiter;
+    this.classNames = classNames == null ? null : classNames.toArray(String[]::new);
+  }
+
+  /** Names in the order their indices follow: sorted by their characters, each once. */
+  public static List<String> sortedNames(Collection<String> names) {
+    return List.copyOf(new TreeSet<>(names));
+  }
+
+  /**
+   * The label field of a line of {@code columns} columns, trimmed, as written: for telling
+   * class names from numbers before the labels are read.
+   */
+  public String labelText(String line, String source, long lineNumber, int columns) {
+    int labelIndex = checkShape(columns, source, lineNumber);
+    int start = line.length() > 0 && line.charAt(0) == BYTE_ORDER_MARK ? 1 : 0;
+    for (int column = 0; column < labelIndex; column++) {
+      int next = line.indexOf(delimiter, start);
+      if (next < 0) {
+        throw wrongColumnCount(line, source, lineNumber, columns);
+      }
+      start = next + 1;
+    }
+    int end = line.indexOf(delimiter, start);
+    int to = end < 0 ? line.length() : end;
+    // Trimmed as parse trims, so that the name found here is the name parse looks up.
+    while (start < to && Numbers.isWhitespace(line.charAt(start))) {
+      start++;
+    }
+    while (to > start && Numbers.isWhitespace(line.charAt(to - 1))) {
+      to--;
+    }
+    return line.substring(start, to);
+  }
+
+  /** Whether {@code text} reads as a number label, as opposed to a class name. */
+  public static boolean isNumber(String text) {
+    try {
+      Numbers.parseDouble(text, 0, text.length());
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** A delimiter as messages show it: quoted, and a tab by name, since it would not show. */
@@ -100,6 +160,16 @@ public final class CsvFormat implements Serializable {
    */
   public double parse(String line, String source, long lineNumber, int expectedColumns, float[] out, int offset) {
     return parseRow(line, source, lineNumber, expectedColumns, checkShape(expectedColumns, source, lineNumber),
+        true, out, offset);
+  }
+
+  /**
+   * As {@link #parse}, for rows to be scored: the label column is skipped unread, so a class a
+   * model never saw, or any other value there, does not stop the scoring.
+   */
+  public void parseSkippingLabel(String line, String source, long lineNumber, int expectedColumns, float[] out,
+      int offset) {
+    parseRow(line, source, lineNumber, expectedColumns, checkShape(expectedColumns, source, lineNumber), false,
         out, offset);
   }
 
@@ -111,12 +181,15 @@ public final class CsvFormat implements Serializable {
    */
   public void parseFeatures(String line, String source, long lineNumber, int expectedColumns, float[] out,
       int offset) {
-    parseRow(line, source, lineNumber, expectedColumns, -1, out, offset);
+    parseRow(line, source, lineNumber, expectedColumns, -1, false, out, offset);
   }
 
-  /** The fields of a line: the label's (none when {@code labelIndex} is −1) returned, the features written. */
+  /**
+   * The fields of a line: the features written, the label's (none when {@code labelIndex} is −1)
+   * returned, or skipped unless {@code readLabel}.
+   */
   private double parseRow(String line, String source, long lineNumber, int expectedColumns, int labelIndex,
-      float[] out, int offset) {
+      boolean readLabel, float[] out, int offset) {
     int length = line.length();
     int start = length > 0 && line.charAt(0) == BYTE_ORDER_MARK ? 1 : 0;
     int column = 0;
@@ -138,12 +211,17 @@ public final class CsvFormat implements Serializable {
       while (to > from && Numbers.isWhitespace(line.charAt(to - 1))) {
         to--;
       }
-      if (from == to) {
-        throw new DataFormatException(source, lineNumber, "empty value in column " + (column + 1));
-      }
       if (column == labelIndex) {
-        label = parseLabel(line, from, to, column, source, lineNumber);
+        if (readLabel) {
+          if (from == to) {
+            throw new DataFormatException(source, lineNumber, "empty value in column " + (column + 1));
+          }
+          label = parseLabel(line, from, to, column, source, lineNumber);
+        }
       } else {
+        if (from == to) {
+          throw new DataFormatException(source, lineNumber, "empty value in column " + (column + 1));
+        }
         out[o++] = parseFeature(line, from, to, column, source, lineNumber);
       }
       column++;
@@ -192,6 +270,14 @@ public final class CsvFormat implements Serializable {
   }
 
   private double parseLabel(String line, int from, int to, int column, String source, long lineNumber) {
+    if (classNames != null) {
+      int index = Arrays.binarySearch(classNames, line.substring(from, to));
+      if (index < 0) {
+        throw new DataFormatException(source, lineNumber, "label " + Numbers.quote(line.substring(from, to))
+            + " in column " + (column + 1) + " is not one of the " + classNames.length + " classes: " + listed(classNames));
+      }
+      return index;
+    }
     double value;
     try {
       value = Numbers.parseDouble(line, from, to);
@@ -200,14 +286,21 @@ public final class CsvFormat implements Serializable {
       if (lineNumber == 1 && !header) {
         throw plain; // the header hint says it all
       }
-      // Most often class names: say what a label must be, and where names get turned into one.
-      throw new DataFormatException(source, lineNumber, plain.problem() + ", the label column: labels are numbers,"
-          + " class indices 0..K-1 or regression targets; number the classes first (Spark ML's StringIndexer does)");
+      // A word among number labels: say that the two do not mix.
+      throw new DataFormatException(source, lineNumber, plain.problem() + ", the label column, whose labels are"
+          + " numbers here; labels are all numbers or all class names");
     }
     if (!Double.isFinite(value)) {
       throw nonFinite(value, line, from, to, column, source, lineNumber);
     }
     return value;
+  }
+
+  /** Names for a message: all of a few, the first ones of many. */
+  private static String listed(String[] names) {
+    int shown = Math.min(names.length, 10);
+    String list = String.join(", ", Arrays.asList(names).subList(0, shown));
+    return names.length > shown ? list + ", … (" + (names.length - shown) + " more)" : list;
   }
 
   private DataFormatException nonNumeric(String line, int from, int to, int column, String source,

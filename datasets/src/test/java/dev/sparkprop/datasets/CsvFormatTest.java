@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -187,8 +188,8 @@ class CsvFormatTest {
 
   @Test
   void aNonNumericFieldIsQuotedWithItsColumn() {
-    assertProblem("data.csv", 2, "non-numeric value 'abc' in column 3, the label column: labels are numbers,"
-        + " class indices 0..K-1 or regression targets; number the classes first (Spark ML's StringIndexer does)",
+    assertProblem("data.csv", 2, "non-numeric value 'abc' in column 3, the label column, whose labels are numbers"
+        + " here; labels are all numbers or all class names",
         () -> read("1,2,0\n3,4,abc\n", DEFAULTS));
     assertProblem("data.csv", 2, "non-numeric value '1.5f' in column 1", () -> read("1,2,0\n1.5f,4,1\n", DEFAULTS));
     assertProblem("data.csv", 2, "non-numeric value '\"3\"' in column 2", () -> read("1,2,0\n1,\"3\",1\n", DEFAULTS));
@@ -236,6 +237,35 @@ class CsvFormatTest {
     double label = new CsvFormat(1, false, ',').parse("1.5,3,2.5", "part-1", 7, 3, batch, 2);
     assertEquals(3.0, label);
     assertArrayEquals(new float[] {9, 9, 1.5f, 2.5f, 9}, batch);
+  }
+
+  @Test
+  void classNamesReadAsTheIndicesOfTheSortedNames() {
+    List<String> names = CsvFormat.sortedNames(List.of("virginica", "setosa", "versicolor", "setosa"));
+    assertEquals(List.of("setosa", "versicolor", "virginica"), names);
+    CsvFormat named = new CsvFormat(-1, false, ',', names);
+    float[] out = new float[2];
+    assertEquals(2.0, named.parse("1,2, virginica ", "iris.csv", 3, 3, out, 0));
+    assertEquals(0.0, named.parse("1,2,setosa", "iris.csv", 4, 3, out, 0));
+    assertProblem("iris.csv", 5, "label 'Setosa' in column 3 is not one of the 3 classes: setosa, versicolor, virginica",
+        () -> named.parse("1,2,Setosa", "iris.csv", 5, 3, out, 0));
+    assertThrows(IllegalArgumentException.class, () -> new CsvFormat(-1, false, ',', List.of("b", "a")),
+        "names out of order would map labels to other indices than the model's");
+  }
+
+  @Test
+  void labelTextIsTheLabelFieldTrimmedAsParseTrimsIt() {
+    assertEquals("setosa", DEFAULTS.labelText("5.1,3.5, setosa\t", "iris.csv", 2, 3));
+    assertEquals("b", new CsvFormat(1, false, ';').labelText("1;b;2", "x", 1, 3));
+    assertTrue(CsvFormat.isNumber("-2.5e3"));
+    assertFalse(CsvFormat.isNumber("setosa"));
+  }
+
+  @Test
+  void parseSkippingLabelReadsTheFeaturesOnly() {
+    float[] out = new float[2];
+    DEFAULTS.parseSkippingLabel("1,2,a label no model knows", "x", 1, 3, out, 0);
+    assertArrayEquals(new float[] {1, 2}, out);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.sparkprop.spark;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * Where examples come from, described small enough to ship to every task: each partition then
@@ -31,11 +32,30 @@ public sealed interface DataSource extends Serializable
     }
   }
 
-  /** A CSV file or directory of files, read through Spark's text input, its fields separated by {@code delimiter}. */
-  record CsvFile(String path, int labelColumn, boolean header, char delimiter) implements DataSource {
-    /** Comma-separated. */
+  /**
+   * A CSV file or directory of files, read through Spark's text input, its fields separated by
+   * {@code delimiter}. {@code classNames} is null when the labels are numbers; otherwise the
+   * label column holds these names, sorted, and each label reads as its name's index.
+   */
+  record CsvFile(String path, int labelColumn, boolean header, char delimiter, List<String> classNames)
+      implements DataSource {
+    public CsvFile {
+      classNames = classNames == null ? null : List.copyOf(classNames);
+    }
+
+    /** Comma-separated, labels that are numbers. */
     public CsvFile(String path, int labelColumn, boolean header) {
       this(path, labelColumn, header, ',');
+    }
+
+    /** Labels that are numbers. */
+    public CsvFile(String path, int labelColumn, boolean header, char delimiter) {
+      this(path, labelColumn, header, delimiter, null);
+    }
+
+    /** The same file, its labels read as indices into {@code names} (sorted). */
+    public CsvFile withClassNames(List<String> names) {
+      return new CsvFile(path, labelColumn, header, delimiter, names);
     }
 
     @Override

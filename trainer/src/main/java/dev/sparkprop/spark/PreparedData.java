@@ -83,6 +83,15 @@ public final class PreparedData {
   }
 
   /**
+   * The class names in a CSV source's label column, sorted (class k is the k-th), or null when
+   * its labels are numbers or the source is not CSV. Read with them
+   * ({@link DataSource.CsvFile#withClassNames}), each label is its name's index.
+   */
+  public static List<String> classNames(JavaSparkContext sc, DataSource source, int partitions) {
+    return SourceReader.classNames(sc, source, partitions);
+  }
+
+  /**
    * Reads {@code source} (and {@code testSource}, when given, as the test set; otherwise a
    * seeded fraction of {@code source} is held out) into cached shards.
    */

@@ -4,6 +4,7 @@ import dev.sparkprop.datasets.CsvFormat;
 import dev.sparkprop.datasets.DataFormatException;
 import dev.sparkprop.datasets.Digits;
 import dev.sparkprop.datasets.Idx;
+import dev.sparkprop.datasets.LabelStats;
 import dev.sparkprop.datasets.LibsvmFormat;
 import dev.sparkprop.datasets.LibsvmRow;
 import dev.sparkprop.datasets.Synthetic;
@@ -151,6 +152,38 @@ final class SourceReader {
   }
 
   /**
+   * The class names a CSV source's label column holds, sorted, or null when its labels are
+   * numbers (or the source is not CSV). The first row decides: a number there means numbers
+   * throughout, so that a stray word in a numeric column is reported as the mistake it is.
+   * Names take one pass over the label column to find them all.
+   */
+  static List<String> classNames(JavaSparkContext sc, DataSource source, int partitions) {
+    if (!(source instanceof DataSource.CsvFile c) || c.classNames() != null) {
+      return source instanceof DataSource.CsvFile c ? c.classNames() : null;
+    }
+    checkExists(sc.hadoopConfiguration(), c.path());
+    JavaRDD<Line> lines = numberedLines(sc, c.path(), c.header(), partitions);
+    if (lines.isEmpty()) {
+      throw new DataFormatException(c.path(), 0, "no data rows");
+    }
+    CsvFormat format = new CsvFormat(c.labelColumn(), c.header(), c.delimiter());
+    Line first = lines.first();
+    int columns = format.countColumns(first.text());
+    if (columns < 2 || CsvFormat.isNumber(format.labelText(first.text(), first.file(), first.number(), columns))) {
+      return null;
+    }
+    List<String> names = CsvFormat.sortedNames(lines
+        .map(line -> format.labelText(line.text(), line.file(), line.number(), columns))
+        .distinct()
+        .take(LabelStats.MAX_DISTINCT + 1));
+    if (names.size() > LabelStats.MAX_DISTINCT) {
+      throw new DataFormatException(c.path(), 0, "the label column holds more than " + LabelStats.MAX_DISTINCT
+          + " distinct names; classes are at most " + LabelStats.MAX_DISTINCT);
+    }
+    return names;
+  }
+
+  /**
    * A CSV source's rows. When {@code unlabeled} is positive, rows of exactly that many columns
    * are all features (no label), as {@link #readToScore} allows; the first row decides.
    */
@@ -162,7 +195,7 @@ final class SourceReader {
       throw new DataFormatException(source.path(), 0, "no data rows");
     }
     Line first = lines.first();
-    CsvFormat format = new CsvFormat(source.labelColumn(), source.header(), source.delimiter());
+    CsvFormat format = new CsvFormat(source.labelColumn(), source.header(), source.delimiter(), source.classNames());
     int columns = format.countColumns(first.text());
     boolean labeled = columns != unlabeled;
     if (!labeled && source.labelColumn() >= 0) {
@@ -182,10 +215,13 @@ final class SourceReader {
         Tuple2<Line, Long> t = it.next();
         Line line = t._1();
         double label = 0;
-        if (labeled) {
-          label = format.parse(line.text(), line.file(), line.number(), columns, buffer, 0);
-        } else {
+        if (!labeled) {
           format.parseFeatures(line.text(), line.file(), line.number(), columns, buffer, 0);
+        } else if (unlabeled > 0) {
+          // Scoring: the label is not looked at, so it need not be a number or a known class.
+          format.parseSkippingLabel(line.text(), line.file(), line.number(), columns, buffer, 0);
+        } else {
+          label = format.parse(line.text(), line.file(), line.number(), columns, buffer, 0);
         }
         rows.add(buffer, 0, label, t._2());
       }

@@ -2,7 +2,9 @@ package dev.sparkprop.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkprop.datasets.DataFormatException;
 import dev.sparkprop.datasets.Scaling;
@@ -10,6 +12,7 @@ import dev.sparkprop.train.Shard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -98,6 +101,24 @@ class TextSourcesTest {
     }
     DataFormatException e = dataError(new DataSource.CsvFile(semicolons.toString(), -1, false));
     assertEquals(semicolons + ":1: found 1 column; a CSV row needs features and a label (is the delimiter ',' right?)",
+        e.getMessage());
+  }
+
+  @Test
+  @DisplayName("a label column of words names the classes: sorted, over every part file, each label its name's index")
+  void classNamesAcrossPartFiles() throws IOException {
+    Path parts = parts("a,b,animal\n1,2,dog\n3,4,cat\n", "a,b,animal\n5,6,ewe\n7,8,dog\n");
+    DataSource.CsvFile csv = new DataSource.CsvFile(parts.toString(), -1, true);
+    List<String> names = SourceReader.classNames(SC, csv, 2);
+    assertEquals(List.of("cat", "dog", "ewe"), names);
+    double[] labels = SourceReader.read(SC, csv.withClassNames(names), 1).first().y();
+    assertArrayEquals(new double[] {1, 0, 2, 1}, labels);
+
+    Path numbers = Files.writeString(dir.resolve("numbers.csv"), "1,2,0\n3,4,dog\n");
+    assertNull(SourceReader.classNames(SC, new DataSource.CsvFile(numbers.toString(), -1, false), 2),
+        "a number in the first row: numbers, so that 'dog' is reported as the stray word it is");
+    DataFormatException e = dataError(new DataSource.CsvFile(numbers.toString(), -1, false));
+    assertTrue(e.getMessage().startsWith(numbers + ":2: non-numeric value 'dog' in column 3, the label column"),
         e.getMessage());
   }
 
