@@ -5,7 +5,9 @@ import dev.sparkprop.datasets.Scaling;
 import dev.sparkprop.nn.Architecture;
 import java.io.Serializable;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,10 +21,12 @@ import java.util.Map;
  * @param targetScaling how regression targets were rescaled for training; NONE for classification
  * @param targetScaler that rescaling, one column: the network predicts rescaled targets, and
  *     {@link #targetValue} maps its output back to the target's units
+ * @param classNames the classes' names, class k's at index k, when the training data named
+ *     them (a CSV label column of words); null when its labels were class indices
  */
 public record Model(Architecture architecture, double[] parameters, Scaling scaling, FeatureScaler scaler,
     int classes, Map<String, Object> training, Map<String, Double> metrics, Scaling targetScaling,
-    FeatureScaler targetScaler) implements Serializable {
+    FeatureScaler targetScaler, List<String> classNames) implements Serializable {
 
   // Spark ML models are Serializable (their Params are), and the pipeline's models hold one of these.
   private static final long serialVersionUID = 1L;
@@ -31,6 +35,24 @@ public record Model(Architecture architecture, double[] parameters, Scaling scal
   public Model(Architecture architecture, double[] parameters, Scaling scaling, FeatureScaler scaler,
       int classes, Map<String, Object> training, Map<String, Double> metrics) {
     this(architecture, parameters, scaling, scaler, classes, training, metrics, Scaling.NONE, FeatureScaler.identity(1));
+  }
+
+  /** A model whose classes, if any, are known by their indices only. */
+  public Model(Architecture architecture, double[] parameters, Scaling scaling, FeatureScaler scaler,
+      int classes, Map<String, Object> training, Map<String, Double> metrics, Scaling targetScaling,
+      FeatureScaler targetScaler) {
+    this(architecture, parameters, scaling, scaler, classes, training, metrics, targetScaling, targetScaler, null);
+  }
+
+  /** This model with its classes named, class k {@code names.get(k)}. */
+  public Model withClassNames(List<String> names) {
+    return new Model(architecture, parameters, scaling, scaler, classes, training, metrics, targetScaling,
+        targetScaler, names);
+  }
+
+  /** What a prediction of class {@code k} is called: its name, or the index itself. */
+  public String className(int k) {
+    return classNames == null ? Integer.toString(k) : classNames.get(k);
   }
 
   public Model {
@@ -47,6 +69,15 @@ public record Model(Architecture architecture, double[] parameters, Scaling scal
     if (scaler.shift().length != architecture.inputs()) {
       throw new IllegalArgumentException("feature scaling covers " + scaler.shift().length
           + " features, the network takes " + architecture.inputs());
+    }
+    if (classNames != null) {
+      if (classNames.size() != classes) {
+        throw new IllegalArgumentException(classNames.size() + " class names for " + classes + " classes");
+      }
+      if (new HashSet<>(classNames).size() != classes) {
+        throw new IllegalArgumentException("class names must differ: " + classNames);
+      }
+      classNames = List.copyOf(classNames);
     }
     // Insertion order is kept: it is the order the model file lists them in.
     training = Collections.unmodifiableMap(new LinkedHashMap<>(training));

@@ -72,6 +72,7 @@ import java.util.TreeSet;
  *   "classes" : 10,
  *   "scaling" : { "method" : "standardize", "shift" : [ … ], "scale" : [ … ] },
  *   "targetScaling" : { "method" : "standardize", "shift" : [ 14.4 ], "scale" : [ 0.2 ] },
+ *   "classNames" : [ "setosa", "versicolor", "virginica" ],
  *   "training" : { … },
  *   "metrics" : { "test.accuracy" : 0.97 },
  *   "weights" : { "file" : "weights.bin", "encoding" : "float64-little-endian", "count" : 2410, "sha256" : "…" }
@@ -82,7 +83,10 @@ import java.util.TreeSet;
  *   absent (read as empty). {@code targetScaling} is there only for a regression network trained
  *   on rescaled targets, whose output must be mapped back; such a model is written as version 2,
  *   so that a sparkprop that knows only version 1 refuses it instead of ignoring the field and
- *   predicting in the wrong units. Every other model is still written as version 1.
+ *   predicting in the wrong units. {@code classNames} is there only for a classifier whose
+ *   training data named its classes; such a model is written as version 3, for the same reason:
+ *   an older sparkprop would predict indices where the user expects names. Every other model is
+ *   still written as version 1.
  *   <li>{@code weights.bin}: the parameter vector ({@link dev.sparkprop.nn.ParameterLayout}) as
  *   little-endian IEEE-754 doubles, nothing else, so that its size is 8 × {@code parameters} and
  *   other tools can map it directly.
@@ -103,7 +107,7 @@ public final class ModelFile {
   /** The value of the header's {@code format} field. */
   public static final String FORMAT = "sparkprop-model";
   /** The newest format version this class reads and writes. */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
   /** The value of {@code weights.encoding}. */
   public static final String ENCODING = "float64-little-endian";
 
@@ -344,7 +348,8 @@ public final class ModelFile {
     Architecture architecture = model.architecture();
     ObjectNode root = NODES.objectNode();
     root.put("format", FORMAT);
-    root.put("version", model.targetScaling() == Scaling.NONE ? 1 : VERSION);
+    // The oldest version that has every field written, so older readers still read what they can.
+    root.put("version", model.classNames() != null ? 3 : model.targetScaling() != Scaling.NONE ? 2 : 1);
     root.put("created", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
 
     ObjectNode arch = root.putObject("architecture");
@@ -367,6 +372,10 @@ public final class ModelFile {
       target.put("method", model.targetScaling().name().toLowerCase(Locale.ROOT));
       target.set("shift", toJson(model.targetScaler().shift()));
       target.set("scale", toJson(model.targetScaler().scale()));
+    }
+    if (model.classNames() != null) {
+      ArrayNode names = root.putArray("classNames");
+      model.classNames().forEach(names::add);
     }
 
     ObjectNode training = root.putObject("training");
@@ -468,13 +477,14 @@ public final class ModelFile {
     Path weightsFile = dir.resolve(header.weightsFile());
     double[] parameters = readWeights(weightsFile, header.parameters(), header.sha256());
     return new Model(header.architecture(), parameters, header.scaling(), header.scaler(),
-        header.classes(), header.training(), header.metrics(), header.targetScaling(), header.targetScaler());
+        header.classes(), header.training(), header.metrics(), header.targetScaling(), header.targetScaler(),
+        header.classNames());
   }
 
   /** Everything in model.json that {@link #load} uses, checked for consistency. */
   private record Header(Architecture architecture, int parameters, int classes, Scaling scaling,
-      FeatureScaler scaler, Scaling targetScaling, FeatureScaler targetScaler, Map<String, Object> training,
-      Map<String, Double> metrics, String weightsFile, byte[] sha256) {}
+      FeatureScaler scaler, Scaling targetScaling, FeatureScaler targetScaler, List<String> classNames,
+      Map<String, Object> training, Map<String, Double> metrics, String weightsFile, byte[] sha256) {}
 
   /** Reads the header tree, failing with a message that names the header file and the field. */
   private static final class HeaderReader {
@@ -562,6 +572,8 @@ public final class ModelFile {
         }
       }
 
+      List<String> classNames = classNames(root.get("classNames"), version, (int) classes);
+
       Map<String, Object> training = new LinkedHashMap<>();
       JsonNode trainingNode = optionalObject(root, "training", "training");
       for (Map.Entry<String, JsonNode> field : trainingNode.properties()) {
@@ -598,7 +610,31 @@ public final class ModelFile {
         throw fail("\"weights.sha256\" must be 64 hexadecimal digits, not \"" + sha256 + "\"");
       }
       return new Header(architecture, layoutSize, (int) classes, scaling, scaler, targetScaling, targetScaler,
-          training, metrics, weightsFile, digest);
+          classNames, training, metrics, weightsFile, digest);
+    }
+
+    /** {@code "classNames"}: absent, or one distinct string per class (version 3 on). */
+    private List<String> classNames(JsonNode node, long version, int classes) {
+      if (node == null) {
+        return null;
+      }
+      if (version < 3) {
+        throw fail("\"classNames\" needs format version 3, but the header says " + version);
+      }
+      if (!node.isArray() || node.size() != classes) {
+        throw fail("\"classNames\" must be an array of " + classes + " names, one per class");
+      }
+      List<String> names = new ArrayList<>();
+      for (JsonNode name : node) {
+        if (!name.isTextual()) {
+          throw fail("\"classNames\" holds " + abbreviate(name) + ", not a name");
+        }
+        if (names.contains(name.textValue())) {
+          throw fail("\"classNames\" names class \"" + name.textValue() + "\" twice");
+        }
+        names.add(name.textValue());
+      }
+      return names;
     }
 
     private Scaling scalingMethod(JsonNode node, String label) {

@@ -134,6 +134,42 @@ class ModelFileTest {
     assertEquals(0.25, loaded.targetValue(0.25), 0.0);
   }
 
+  @Test
+  @DisplayName("a classifier whose data named its classes keeps the names, in class order, as format version 3")
+  void classNamesRoundTrip() throws IOException {
+    Path dir = tmp.resolve("named");
+    ModelFile.save(randomModel(42).withClassNames(List.of("cat", "dog", "ewe")), dir, false);
+    JsonNode header = JSON.readTree(dir.resolve("model.json").toFile());
+    assertEquals(3, header.get("version").asInt(), "a sparkprop before names must refuse it, not predict indices");
+    Model loaded = ModelFile.load(dir);
+    assertEquals(List.of("cat", "dog", "ewe"), loaded.classNames());
+    assertEquals("dog", loaded.className(1));
+    assertEquals("1", ModelFile.load(saved()).className(1), "without names, a class is its index");
+  }
+
+  static Stream<Arguments> badClassNames() {
+    return Stream.of(
+        Arguments.of("claimed by a version-2 header", (Consumer<ObjectNode>) h -> h.put("version", 2),
+            "\"classNames\" needs format version 3, but the header says 2"),
+        Arguments.of("one name short", (Consumer<ObjectNode>) h -> ((ArrayNode) h.get("classNames")).remove(2),
+            "\"classNames\" must be an array of 3 names, one per class"),
+        Arguments.of("a number for a name", (Consumer<ObjectNode>) h -> ((ArrayNode) h.get("classNames")).set(0, 7),
+            "\"classNames\" holds 7, not a name"),
+        Arguments.of("a name twice", (Consumer<ObjectNode>) h -> ((ArrayNode) h.get("classNames")).set(2, "cat"),
+            "\"classNames\" names class \"cat\" twice"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badClassNames")
+  @DisplayName("bad class names are rejected, naming model.json and the problem")
+  void badClassNamesAreRejected(String what, Consumer<ObjectNode> edit, String expected) throws IOException {
+    Path dir = tmp.resolve("model");
+    ModelFile.save(randomModel(42).withClassNames(List.of("cat", "dog", "ewe")), dir, false);
+    editHeader(dir, edit);
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.load(dir));
+    assertEquals(dir.resolve("model.json") + ": " + expected, e.getMessage());
+  }
+
   static Stream<Arguments> badTargetScaling() {
     return Stream.of(
         Arguments.of("claimed by a version-1 header", (Consumer<ObjectNode>) h -> h.put("version", 1),
@@ -355,8 +391,9 @@ class ModelFileTest {
   static Stream<Arguments> badHeaders() {
     List<Arguments> cases = new ArrayList<>();
     cases.add(bad("a newer format version",
-        h -> h.put("version", 3),
-        "format version 3 is newer than this sparkprop understands (2)"));
+        h -> h.put("version", ModelFile.VERSION + 1),
+        "format version " + (ModelFile.VERSION + 1) + " is newer than this sparkprop understands (" + ModelFile.VERSION
+            + ")"));
     cases.add(bad("another format",
         h -> h.put("format", "onnx"),
         "not a sparkprop model header (\"format\" is \"onnx\", expected \"sparkprop-model\")"));
