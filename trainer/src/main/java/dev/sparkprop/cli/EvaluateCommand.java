@@ -60,9 +60,9 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       data.release();
       if (json) {
-        console.println(new ObjectMapper().writeValueAsString(asJson(e)));
+        console.println(new ObjectMapper().writeValueAsString(asJson(e, model.classNames())));
       } else {
-        printReport(console, e);
+        printReport(console, e, model.classNames());
       }
     }
     return 0;
@@ -72,7 +72,8 @@ final class EvaluateCommand implements Callable<Integer> {
     DataArgs.Resolved sources = dataArgs.resolve(dataArgs.data, 0L, sc.hadoopConfiguration());
     // A data set with an official test set (Fashion-MNIST) is evaluated on that.
     DataSource source = sources.test() != null ? sources.test() : sources.train();
-    return PreparedData.testOnly(sc, source, parts, model.scaler(), model.targetScaler());
+    return PreparedData.testOnly(sc, TrainCommand.named(source, model.classNames()), parts, model.scaler(),
+        model.targetScaler());
   }
 
   /** Rebuilds the training run's test set from what the model file recorded. */
@@ -94,15 +95,15 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     String testSpec = DataArgs.recorded(t, "testData", String.class, header);
     if (testSpec != null) {
-      return PreparedData.testOnly(sc, recorded.resolve(testSpec, seed, sc.hadoopConfiguration()).train(), parts,
-          model.scaler(), model.targetScaler());
+      return PreparedData.testOnly(sc, TrainCommand.named(recorded.resolve(testSpec, seed, sc.hadoopConfiguration()).train(),
+          model.classNames()), parts, model.scaler(), model.targetScaler());
     }
     if (sources.test() != null) {
       return PreparedData.testOnly(sc, sources.test(), parts, model.scaler(), model.targetScaler());
     }
     double testFraction = required(t, "testFraction", header).doubleValue();
     double validationFraction = required(t, "validationFraction", header).doubleValue();
-    return PreparedData.prepare(sc, sources.train(), null,
+    return PreparedData.prepare(sc, TrainCommand.named(sources.train(), model.classNames()), null,
         new PreparedData.Options(parts, seed, testFraction, validationFraction, model.scaling(), model.scaler(),
             model.targetScaling(), model.targetScaler()));
   }
@@ -117,7 +118,11 @@ final class EvaluateCommand implements Callable<Integer> {
     return n;
   }
 
-  static Map<String, Object> asJson(Evaluation e) {
+  /**
+   * The evaluation as evaluate --json prints it and evaluation.json holds it; each class's row
+   * carries its name when {@code classNames} is not null.
+   */
+  static Map<String, Object> asJson(Evaluation e, List<String> classNames) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("examples", e.count());
     m.put("loss", e.meanLoss());
@@ -133,6 +138,9 @@ final class EvaluateCommand implements Callable<Integer> {
       for (int c = 0; c < e.classes(); c++) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("class", c);
+        if (classNames != null) {
+          row.put("name", classNames.get(c));
+        }
         row.put("precision", e.precision(c));
         row.put("recall", e.recall(c));
         row.put("f1", e.f1(c));
@@ -149,7 +157,7 @@ final class EvaluateCommand implements Callable<Integer> {
     return m;
   }
 
-  private static void printReport(PrintStream out, Evaluation e) {
+  private static void printReport(PrintStream out, Evaluation e, List<String> classNames) {
     out.printf("examples %,d, loss %.4f%n", e.count(), e.meanLoss());
     if (!e.isClassification()) {
       out.printf("MSE %.6f  RMSE %.6f  MAE %.6f  R² %.4f%n", e.mse(), e.rmse(), e.mae(), e.r2());
@@ -158,9 +166,10 @@ final class EvaluateCommand implements Callable<Integer> {
     Double auc = e.metrics().get("auc");
     out.printf("accuracy %.4f, macro F1 %.4f%s%n%n", e.accuracy(), e.macroF1(),
         auc == null ? "" : String.format(", ROC AUC %.4f", auc));
-    out.println("class  precision  recall      F1");
+    out.println("class  precision  recall      F1" + (classNames == null ? "" : "  name"));
     for (int c = 0; c < e.classes(); c++) {
-      out.printf("%5d  %9.4f  %6.4f  %6.4f%n", c, e.precision(c), e.recall(c), e.f1(c));
+      out.printf("%5d  %9.4f  %6.4f  %6.4f%s%n", c, e.precision(c), e.recall(c), e.f1(c),
+          classNames == null ? "" : "  " + classNames.get(c));
     }
     out.println();
     out.println("confusion matrix (rows: true class, columns: predicted class)");

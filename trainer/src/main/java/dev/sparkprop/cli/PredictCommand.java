@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Writes a saved model's prediction for every row of --data to a CSV file, in input order:",
         "row, predicted class and one probability column per class (or row and value, for regression).",
-        "CSV rows need no label: a row of as many columns as the model has inputs is all features."})
+        "CSV rows need no label: a row of as many columns as the model has inputs is all features.",
+        "A model whose training data named its classes predicts their names."})
 final class PredictCommand implements Callable<Integer> {
 
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model directory written by train.")
@@ -68,6 +69,12 @@ final class PredictCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** A field as CSV quotes it: a class name read with another delimiter may hold a comma or a quote. */
+  static String csvField(String text) {
+    boolean plain = text.chars().noneMatch(ch -> ch == ',' || ch == '"' || ch == '\n' || ch == '\r');
+    return plain ? text : '"' + text.replace("\"", "\"\"") + '"';
+  }
+
   /** Writes beside the target and renames, so a failure never leaves half a file. */
   private int write(Model model, double[] outputs) {
     Loss loss = model.architecture().loss();
@@ -85,7 +92,7 @@ final class PredictCommand implements Callable<Integer> {
         w.write("row,prediction");
         if (loss.isClassification()) {
           for (int c = 0; c < model.classes(); c++) {
-            w.write(",p" + c);
+            w.write(model.classNames() == null ? ",p" + c : "," + csvField("p_" + model.className(c)));
           }
         }
         w.newLine();
@@ -100,14 +107,14 @@ final class PredictCommand implements Callable<Integer> {
                   best = c;
                 }
               }
-              line.append(best);
+              line.append(csvField(model.className(best)));
               for (int c = 0; c < width; c++) {
                 line.append(',').append(outputs[at + c]);
               }
             }
             case SIGMOID_BINARY_CROSS_ENTROPY -> {
               double p = outputs[at];
-              line.append(p >= 0.5 ? 1 : 0).append(',').append(1.0 - p).append(',').append(p);
+              line.append(csvField(model.className(p >= 0.5 ? 1 : 0))).append(',').append(1.0 - p).append(',').append(p);
             }
             case SQUARED_ERROR, HUBER -> line.append(model.targetValue(outputs[at]));
           }

@@ -16,6 +16,7 @@ import dev.sparkprop.optim.AdamW;
 import dev.sparkprop.optim.Optimizer;
 import dev.sparkprop.optim.Schedule;
 import dev.sparkprop.optim.Warmup;
+import dev.sparkprop.spark.DataSource;
 import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.Reduction;
 import dev.sparkprop.spark.SparkEngine;
@@ -323,9 +324,15 @@ final class TrainCommand implements Callable<Integer> {
       DataArgs.Resolved validationSources = validationData == null ? null
           : dataArgs.resolve(validationData, seed, sc.hadoopConfiguration());
       int parts = spark.partitions(sc);
-      PreparedData data = PreparedData.prepare(sc, sources.train(),
-          testSources != null ? testSources.train() : sources.test(),
-          validationSources != null ? validationSources.train() : null,
+      // A label column of words names the classes; every other set is read with the same names.
+      List<String> classNames = PreparedData.classNames(sc, sources.train(), parts);
+      if (classNames != null && forcedLoss != null && !forcedLoss.isClassification()) {
+        throw new UsageException("--loss " + forcedLoss.cliName() + " predicts numbers, but the labels of "
+            + sources.train().describe() + " are class names");
+      }
+      PreparedData data = PreparedData.prepare(sc, named(sources.train(), classNames),
+          named(testSources != null ? testSources.train() : sources.test(), classNames),
+          named(validationSources != null ? validationSources.train() : null, classNames),
           new PreparedData.Options(parts, seed, testFraction, validationFraction, scale, null, targetScale, null));
 
       Task task = Task.of(data, forcedLoss);
@@ -352,6 +359,9 @@ final class TrainCommand implements Callable<Integer> {
       console.printf("data: %s: %,d examples (%,d train, %,d validation, %,d test), %d features, %s; cached %s in %d partitions%n",
           sources.train().describe(), data.labels().count(), trainCount, data.count(Role.VALIDATION), data.count(Role.TEST),
           data.features(), task.describe(), megabytes(data.cachedBytes()), data.partitions());
+      if (classNames != null) {
+        console.printf("classes: %s%n", numbered(classNames));
+      }
       String optimization = lbfgs ? "full-batch L-BFGS, at most " + epochCount + " iterations"
           : String.format("optimizer %s, learning rate %g%s, schedule %s", opt.name(), opt.learningRate(),
               warmup.steps() > 0 ? String.format(" after %,d warm-up iterations", warmup.steps()) : "", schedule);
@@ -443,11 +453,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         test.metrics().forEach((k, v) -> metrics.put("test." + k, v));
         Model model = new Model(architecture, result.parameters(), scale, data.scaler(), task.classes(), training, metrics,
-            targetScale, data.targetScaler());
+            targetScale, data.targetScaler(), classNames);
         Map<String, Object> evaluation = new LinkedHashMap<>();
-        evaluation.put("test", EvaluateCommand.asJson(test));
+        evaluation.put("test", EvaluateCommand.asJson(test, classNames));
         if (last.validation() != null) {
-          evaluation.put("validation", EvaluateCommand.asJson(last.validation()));
+          evaluation.put("validation", EvaluateCommand.asJson(last.validation(), classNames));
         }
         evaluation.put("epoch", result.bestEpoch());
         run.write(RunFiles.EVALUATION, new com.fasterxml.jackson.databind.ObjectMapper()
@@ -485,6 +495,30 @@ final class TrainCommand implements Callable<Integer> {
           + " not apply to --optimizer lbfgs, a full-batch solver that chooses its own steps and minimizes"
           + " the loss plus --l2 for at most --epochs iterations");
     }
+  }
+
+  /**
+   * {@code source} with its labels read as indices into {@code classNames}, when the training
+   * data named its classes; null stays null.
+   */
+  static DataSource named(DataSource source, List<String> classNames) {
+    if (source == null || classNames == null) {
+      return source;
+    }
+    if (source instanceof DataSource.CsvFile csv) {
+      return csv.withClassNames(classNames);
+    }
+    throw new UsageException(source.describe() + " has numeric labels, but the training data names its classes ("
+        + numbered(classNames) + "); give a CSV file with the same names");
+  }
+
+  /** Class names with the indices they stand for, the first few of many. */
+  static String numbered(List<String> names) {
+    StringBuilder text = new StringBuilder();
+    for (int k = 0; k < Math.min(names.size(), 20); k++) {
+      text.append(k == 0 ? "" : ", ").append(k).append(' ').append(names.get(k));
+    }
+    return names.size() > 20 ? text + ", … (" + names.size() + " in all)" : text.toString();
   }
 
   /** Why {@code metric} cannot watch this run, whose task {@code why} says: accuracy needs classes, RMSE numbers. */

@@ -209,6 +209,12 @@ class BadInputCorpusTest {
     c.add(usage("an empty --data", "--data", "is empty: give a file, a directory or a built-in set", train("--data", "")));
     c.add(usage("predict --out an existing file", "three-classes.csv", "already exists; pass --overwrite to replace it",
         List.of("predict", "--model", "models/good", "--data", "three-classes.csv", "--out", "three-classes.csv")));
+    c.add(usage("a regression loss on class names", "--loss squared-error",
+        "predicts numbers, but the labels of named-classes.csv are class names",
+        train("--data", "named-classes.csv", "--loss", "squared-error")));
+    c.add(usage("a test set of numeric labels for training data that names its classes", "beyond-features.libsvm",
+        "has numeric labels, but the training data names its classes (0 cat, 1 dog); give a CSV file with the same names",
+        train("--data", "named-classes.csv", "--test-data", "beyond-features.libsvm")));
     c.add(usage("a --delimiter of more than one character", "--delimiter '::'",
         "is not one character; for a tab write tab", train("--data", "three-classes.csv", "--delimiter", "::")));
     c.add(usage("a --delimiter that occurs in numbers", "--delimiter '.'", "can occur inside a number",

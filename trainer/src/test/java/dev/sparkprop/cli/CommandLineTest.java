@@ -100,6 +100,50 @@ class CommandLineTest {
   }
 
   @Test
+  @DisplayName("class names in the label column: the model keeps them, evaluate reports them, predict writes them")
+  void namedClasses() throws Exception {
+    Random random = new Random(11);
+    StringBuilder csv = new StringBuilder("x,y,animal\n");
+    String[] animals = {"ewe", "cat", "dog"}; // not in sorted order: the indices follow the sorted names
+    for (int i = 0; i < 240; i++) {
+      int k = i % 3;
+      csv.append(String.format(Locale.ROOT, "%.4f,%.4f,%s%n", k + 0.2 * random.nextGaussian(),
+          (k == 1 ? 1 : 0) + 0.2 * random.nextGaussian(), animals[k]));
+    }
+    Files.writeString(dir.resolve("animals.csv"), csv);
+    Cli.Result train = Cli.run(dir, "train", "--data", "animals.csv", "--header", "--epochs", "20", "--out", "model",
+        "--master", "local[2]");
+    assertEquals(0, train.status(), train::toString);
+    assertTrue(train.out().contains("3 classes (softmax cross-entropy)"), train::toString);
+    assertTrue(train.out().contains("classes: 0 cat, 1 dog, 2 ewe"), train::toString);
+    JsonNode header = JSON.readTree(dir.resolve("model/model.json").toFile());
+    assertEquals("[\"cat\",\"dog\",\"ewe\"]", header.get("classNames").toString());
+    assertEquals("ewe", JSON.readTree(dir.resolve("model/evaluation.json").toFile()).at("/test/per_class/2/name").asText());
+
+    Cli.Result evaluate = Cli.run(dir, "evaluate", "--model", "model", "--master", "local[2]");
+    assertEquals(0, evaluate.status(), evaluate::toString);
+    assertTrue(evaluate.out().matches("(?s).*\n    1 +[0-9.]+ +[0-9.]+ +[0-9.]+  dog\n.*"), evaluate::toString);
+
+    Cli.Result predict = Cli.run(dir, "predict", "--model", "model", "--data", "animals.csv", "--header",
+        "--out", "predictions.csv");
+    assertEquals(0, predict.status(), predict::toString);
+    List<String> rows = Files.readAllLines(dir.resolve("predictions.csv"));
+    assertEquals("row,prediction,p_cat,p_dog,p_ewe", rows.get(0));
+    long right = 0;
+    for (int i = 0; i < 240; i++) {
+      right += rows.get(i + 1).split(",")[1].equals(animals[i % 3]) ? 1 : 0;
+    }
+    assertTrue(right > 200, right + " of 240 predicted names right");
+
+    // Data with a class the model never saw cannot be evaluated: the line says which.
+    Files.writeString(dir.resolve("more.csv"), "x,y,animal\n0.1,0.2,cat\n0.3,0.1,gnu\n");
+    Cli.Result unknown = Cli.run(dir, "evaluate", "--model", "model", "--data", "more.csv", "--header");
+    assertEquals(1, unknown.status(), unknown::toString);
+    assertTrue(unknown.err().contains("more.csv:3: label 'gnu' in column 3 is not one of the 3 classes: cat, dog, ewe"),
+        unknown::toString);
+  }
+
+  @Test
   @DisplayName("a regression CSV trains with squared error, inferred from real-valued labels, and reports RMSE and R²")
   void regressionFromCsv() throws Exception {
     Random random = new Random(3);
