@@ -274,7 +274,8 @@ public final class CsvFormat implements Serializable {
       int index = Arrays.binarySearch(classNames, line.substring(from, to));
       if (index < 0) {
         throw new DataFormatException(source, lineNumber, "label " + Numbers.quote(line.substring(from, to))
-            + " in column " + (column + 1) + " is not one of the " + classNames.length + " classes: " + listed(classNames));
+            + " in column " + (column + 1) + " is not one of the " + classNames.length + " classes: "
+            + listed(classNames));
       }
       return index;
     }

@@ -114,7 +114,8 @@ final class PredictCommand implements Callable<Integer> {
             }
             case SIGMOID_BINARY_CROSS_ENTROPY -> {
               double p = outputs[at];
-              line.append(csvField(model.className(p >= 0.5 ? 1 : 0))).append(',').append(1.0 - p).append(',').append(p);
+              line.append(csvField(model.className(p >= 0.5 ? 1 : 0)))
+                  .append(',').append(1.0 - p).append(',').append(p);
             }
             case SQUARED_ERROR, HUBER -> line.append(model.targetValue(outputs[at]));
           }

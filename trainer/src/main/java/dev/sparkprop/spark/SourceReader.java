@@ -158,20 +158,33 @@ final class SourceReader {
    * Names take one pass over the label column to find them all.
    */
   static List<String> classNames(JavaSparkContext sc, DataSource source, int partitions) {
-    if (!(source instanceof DataSource.CsvFile c) || c.classNames() != null) {
-      return source instanceof DataSource.CsvFile c ? c.classNames() : null;
-    }
-    checkExists(sc.hadoopConfiguration(), c.path());
-    JavaRDD<Line> lines = numberedLines(sc, c.path(), c.header(), partitions);
-    if (lines.isEmpty()) {
-      throw new DataFormatException(c.path(), 0, "no data rows");
-    }
-    CsvFormat format = new CsvFormat(c.labelColumn(), c.header(), c.delimiter());
-    Line first = lines.first();
-    int columns = format.countColumns(first.text());
-    if (columns < 2 || CsvFormat.isNumber(format.labelText(first.text(), first.file(), first.number(), columns))) {
+    if (!(source instanceof DataSource.CsvFile c)) {
       return null;
     }
+    if (c.classNames() != null) {
+      return c.classNames();
+    }
+    checkExists(sc.hadoopConfiguration(), c.path());
+    CsvFormat format = new CsvFormat(c.labelColumn(), c.header(), c.delimiter());
+    // The first data line, taken without numbering the lines: numbering reads all of the data,
+    // which a file of number labels would then read once more for nothing.
+    int wanted = c.header() ? 2 : 1;
+    List<Tuple2<String, String>> head = textLines(sc, c.path(), isFile(sc.hadoopConfiguration(), c.path()), partitions)
+        .filter(t -> !CsvFormat.isBlank(t._2()))
+        .take(wanted);
+    if (head.size() < wanted) {
+      return null; // no data rows, which the read reports
+    }
+    String first = head.get(wanted - 1)._2();
+    int columns = format.countColumns(first);
+    try {
+      if (columns < 2 || CsvFormat.isNumber(format.labelText(first, c.path(), 0, columns))) {
+        return null;
+      }
+    } catch (DataFormatException e) {
+      return null; // a label column beyond the data, which the read reports at its line
+    }
+    JavaRDD<Line> lines = numberedLines(sc, c.path(), c.header(), partitions);
     List<String> names = CsvFormat.sortedNames(lines
         .map(line -> format.labelText(line.text(), line.file(), line.number(), columns))
         .distinct()
