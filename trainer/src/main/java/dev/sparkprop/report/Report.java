@@ -226,7 +226,7 @@ public final class Report {
     int k = matrix.size();
     h.append("<table class=\"confusion\">\n<tr><th>true \\ predicted</th>");
     for (int c = 0; c < k; c++) {
-      h.append("<th>").append(c).append("</th>");
+      h.append("<th>").append(classLabel(test, c)).append("</th>");
     }
     h.append("<th>recall</th></tr>\n");
     for (int t = 0; t < k; t++) {
@@ -235,7 +235,7 @@ public final class Report {
       for (JsonNode v : row) {
         total += v.asLong();
       }
-      h.append("<tr><th>").append(t).append("</th>");
+      h.append("<tr><th>").append(classLabel(test, t)).append("</th>");
       for (int p = 0; p < k; p++) {
         long v = row.get(p).asLong();
         double fraction = total == 0 ? 0 : (double) v / total;
@@ -247,6 +247,12 @@ public final class Report {
       h.append(String.format(Locale.ROOT, "<td>%.3f</td></tr>%n", total == 0 ? 0.0 : row.get(t).asDouble() / total));
     }
     h.append("</table>\n");
+  }
+
+  /** Class {@code c} as the evaluation names it: by its name when the data named the classes. */
+  private static String classLabel(JsonNode test, int c) {
+    JsonNode name = test.path("per_class").path(c).get("name");
+    return name != null && name.isTextual() ? escape(name.textValue()) : Integer.toString(c);
   }
 
   private void historyTable(StringBuilder h) {

@@ -134,6 +134,10 @@ class CommandLineTest {
       right += rows.get(i + 1).split(",")[1].equals(animals[i % 3]) ? 1 : 0;
     }
     assertTrue(right > 200, right + " of 240 predicted names right");
+    Cli.Result report = Cli.run(dir, "report", "model");
+    assertEquals(0, report.status(), report::toString);
+    assertTrue(Files.readString(dir.resolve("model/report/report.html")).contains("<tr><th>dog</th>"),
+        "the confusion matrix names its rows");
 
     // Data with a class the model never saw cannot be evaluated: the line says which.
     Files.writeString(dir.resolve("more.csv"), "x,y,animal\n0.1,0.2,cat\n0.3,0.1,gnu\n");
