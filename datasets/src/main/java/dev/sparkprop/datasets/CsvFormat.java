@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Delimited text with one example per line: numeric fields, one of which is the label.
+ * Delimited text with one example per line: numeric fields, one of which is the label, a number
+ * or, when the format is given the classes' names, a class name.
  *
  * <p>Format: UTF-8 lines of fields separated by a single {@link #delimiter()} character; every data
  * line has the same number of columns; the label is column {@link #labelColumn()} (0-based, -1 for
