@@ -7,6 +7,7 @@ import dev.sparkprop.datasets.Idx;
 import dev.sparkprop.datasets.Synthetic;
 import dev.sparkprop.io.ModelFormatException;
 import dev.sparkprop.spark.DataSource;
+import dev.sparkprop.spark.PreparedData;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,9 +38,9 @@ final class DataArgs {
       description = "csv, libsvm or idx; by default from the file name.")
   String format;
 
-  @Option(names = "--label-column", paramLabel = "N",
-      description = "CSV: the 0-based column holding the label (default: the last one).")
-  Integer labelColumn;
+  @Option(names = "--label-column", paramLabel = "N|NAME",
+      description = "CSV: the column holding the label, 0-based or, with --header, by name (default: the last one).")
+  String labelColumn;
 
   @Option(names = "--header", description = "CSV: the first line is a header.")
   boolean header;
@@ -59,8 +61,15 @@ final class DataArgs {
     if (format != null && !List.of("csv", "libsvm", "idx").contains(format.trim().toLowerCase(Locale.ROOT))) {
       throw new UsageException("unknown --format '" + format + "'; expected csv, libsvm or idx");
     }
-    if (labelColumn != null && labelColumn < 0) {
-      throw new UsageException("--label-column counts columns from 0, so it cannot be " + labelColumn);
+    if (labelColumn != null) {
+      Integer index = labelIndex();
+      if (index != null && index < 0) {
+        throw new UsageException("--label-column counts columns from 0, so it cannot be " + index);
+      }
+      if (index == null && !header) {
+        throw new UsageException("--label-column " + labelColumn + " names a column, which needs --header:"
+            + " the header line holds the names");
+      }
     }
     if (features != null && features <= 0) {
       throw new UsageException("--features must be positive, not " + features);
@@ -68,6 +77,44 @@ final class DataArgs {
     if (delimiter != null) {
       delimiterChar();
     }
+  }
+
+  /** {@code --label-column} as an index, or null when it is a name. */
+  private Integer labelIndex() {
+    try {
+      return Integer.valueOf(labelColumn.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The label's 0-based column in the CSV source at {@code path}: the last (−1) by default, the
+   * index given, or the position of the name given in the file's header line.
+   */
+  private int labelColumn(String path, char delimiter, JavaSparkContext sc) {
+    if (labelColumn == null) {
+      return -1;
+    }
+    Integer index = labelIndex();
+    if (index != null) {
+      return index;
+    }
+    String name = labelColumn.trim();
+    List<String> names = PreparedData.headerNames(sc, new DataSource.CsvFile(path, -1, true, delimiter));
+    if (names == null) {
+      throw new DataFormatException(path, 0, "no header line to find --label-column " + name + " in");
+    }
+    int at = names.indexOf(name);
+    if (at < 0) {
+      throw new UsageException("--label-column " + name + ": no such column in the header of " + path
+          + "; its columns are " + String.join(", ", names));
+    }
+    if (names.lastIndexOf(name) != at) {
+      throw new UsageException("--label-column " + name + ": the header of " + path + " names two columns so;"
+          + " give the column's index instead");
+    }
+    return at;
   }
 
   /** {@code --delimiter} as a character: one character, or tab spelled {@code tab} or {@code \t}. */
@@ -114,7 +161,8 @@ final class DataArgs {
   record Resolved(DataSource train, DataSource test) {}
 
   /** Resolves {@code --data} (or its default) and returns the sources. */
-  Resolved resolve(String spec, long seed, Configuration hadoop) {
+  Resolved resolve(String spec, long seed, JavaSparkContext sc) {
+    Configuration hadoop = sc.hadoopConfiguration();
     String key = spec.trim();
     String lower = key.toLowerCase(Locale.ROOT);
     if (format == null) {
@@ -138,8 +186,10 @@ final class DataArgs {
     String fmt = format != null ? format.trim().toLowerCase(Locale.ROOT) : guessFormat(key, status);
     refuseOptionsOtherThan(fmt, key);
     return switch (fmt) {
-      case "csv" -> new Resolved(new DataSource.CsvFile(key, labelColumn == null ? -1 : labelColumn, header,
-          delimiter != null ? delimiterChar() : isTsv(status) ? '\t' : ','), null);
+      case "csv" -> {
+        char separator = delimiter != null ? delimiterChar() : isTsv(status) ? '\t' : ',';
+        yield new Resolved(new DataSource.CsvFile(key, labelColumn(key, separator, sc), header, separator), null);
+      }
       case "libsvm" -> new Resolved(new DataSource.LibsvmFile(key, features == null ? 0 : features), null);
       case "idx" -> status.isDirectory() ? idxDirectory(key, hadoop, null) : new Resolved(idxFile(key, hadoop), null);
       default -> throw new UsageException("unknown --format '" + format + "'; expected csv, libsvm or idx");
@@ -154,7 +204,7 @@ final class DataArgs {
       m.put("format", format);
     }
     if (labelColumn != null) {
-      m.put("labelColumn", labelColumn);
+      m.put("labelColumn", labelIndex() != null ? (Object) labelIndex() : labelColumn.trim());
     }
     if (header) {
       m.put("header", true);
@@ -173,8 +223,11 @@ final class DataArgs {
     DataArgs a = new DataArgs();
     a.data = recorded(m, "data", String.class, header);
     a.format = recorded(m, "format", String.class, header);
-    Number labelColumn = recorded(m, "labelColumn", Number.class, header);
-    a.labelColumn = labelColumn == null ? null : labelColumn.intValue();
+    // An index or, since names are taken, a name.
+    Object labelColumn = m.get("labelColumn") instanceof String name ? name
+        : recorded(m, "labelColumn", Number.class, header);
+    a.labelColumn = labelColumn == null ? null
+        : labelColumn instanceof Number n ? Integer.toString(n.intValue()) : (String) labelColumn;
     a.header = Boolean.TRUE.equals(recorded(m, "header", Boolean.class, header));
     a.delimiter = recorded(m, "delimiter", String.class, header);
     Number features = recorded(m, "features", Number.class, header);

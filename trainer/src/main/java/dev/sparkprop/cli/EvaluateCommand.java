@@ -69,7 +69,7 @@ final class EvaluateCommand implements Callable<Integer> {
   }
 
   private PreparedData explicitData(JavaSparkContext sc, Model model, int parts) {
-    DataArgs.Resolved sources = dataArgs.resolve(dataArgs.data, 0L, sc.hadoopConfiguration());
+    DataArgs.Resolved sources = dataArgs.resolve(dataArgs.data, 0L, sc);
     // A data set with an official test set (Fashion-MNIST) is evaluated on that.
     DataSource source = sources.test() != null ? sources.test() : sources.train();
     return PreparedData.testOnly(sc, TrainCommand.named(source, model.classNames()), parts, model.scaler(),
@@ -87,7 +87,7 @@ final class EvaluateCommand implements Callable<Integer> {
     long seed = required(t, "seed", header).longValue();
     DataArgs.Resolved sources;
     try {
-      sources = recorded.resolve(spec, seed, sc.hadoopConfiguration());
+      sources = recorded.resolve(spec, seed, sc);
     } catch (DataFormatException e) {
       // A relative path in the model resolves against where evaluate runs, not where train ran.
       throw !e.source().equals(spec) ? e : new DataFormatException(spec, 0, e.problem() + "; it is the data "
@@ -95,7 +95,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     String testSpec = DataArgs.recorded(t, "testData", String.class, header);
     if (testSpec != null) {
-      return PreparedData.testOnly(sc, TrainCommand.named(recorded.resolve(testSpec, seed, sc.hadoopConfiguration()).train(),
+      return PreparedData.testOnly(sc, TrainCommand.named(recorded.resolve(testSpec, seed, sc).train(),
           model.classNames()), parts, model.scaler(), model.targetScaler());
     }
     if (sources.test() != null) {

@@ -59,7 +59,7 @@ final class PredictCommand implements Callable<Integer> {
     dataArgs.validate();
     Model model = ModelFile.load(modelDir);
     try (JavaSparkContext sc = spark.start()) {
-      DataArgs.Resolved sources = dataArgs.resolve(dataArgs.data, 0L, sc.hadoopConfiguration());
+      DataArgs.Resolved sources = dataArgs.resolve(dataArgs.data, 0L, sc);
       DataSource source = sources.test() != null ? sources.test() : sources.train();
       int parts = spark.partitions(sc);
       double[] outputs = Predictions.compute(sc, source, parts, model.architecture(), model.parameters(), model.scaler());

@@ -319,10 +319,10 @@ final class TrainCommand implements Callable<Integer> {
         run.write(RunFiles.CONFIG, ConfigFile.effective(spec).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
       console.println(SparkSetup.describe(sc));
-      DataArgs.Resolved sources = dataArgs.resolve(dataSpec, seed, sc.hadoopConfiguration());
-      DataArgs.Resolved testSources = testData == null ? null : dataArgs.resolve(testData, seed, sc.hadoopConfiguration());
+      DataArgs.Resolved sources = dataArgs.resolve(dataSpec, seed, sc);
+      DataArgs.Resolved testSources = testData == null ? null : dataArgs.resolve(testData, seed, sc);
       DataArgs.Resolved validationSources = validationData == null ? null
-          : dataArgs.resolve(validationData, seed, sc.hadoopConfiguration());
+          : dataArgs.resolve(validationData, seed, sc);
       int parts = spark.partitions(sc);
       // A label column of words names the classes; every other set is read with the same names.
       List<String> classNames = PreparedData.classNames(sc, sources.train(), parts);

@@ -82,6 +82,11 @@ public final class PreparedData {
     }
   }
 
+  /** The column names in a CSV source's header line, or null when it has no lines. */
+  public static List<String> headerNames(JavaSparkContext sc, DataSource.CsvFile source) {
+    return SourceReader.headerNames(sc, source, sc.defaultParallelism());
+  }
+
   /**
    * The class names in a CSV source's label column, sorted (class k is the k-th), or null when
    * its labels are numbers or the source is not CSV. Read with them

@@ -14,6 +14,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -149,6 +150,28 @@ final class SourceReader {
     } catch (IOException e) {
       throw new DataFormatException(images, 0, "cannot read: " + e.getMessage());
     }
+  }
+
+  /**
+   * The column names in a CSV source's header: the first non-blank line of its first file,
+   * split at the delimiter and trimmed. Null when the source has no lines.
+   */
+  static List<String> headerNames(JavaSparkContext sc, DataSource.CsvFile source, int partitions) {
+    checkExists(sc.hadoopConfiguration(), source.path());
+    List<Tuple2<String, String>> first = textLines(sc, source.path(), isFile(sc.hadoopConfiguration(), source.path()),
+        partitions).filter(t -> !CsvFormat.isBlank(t._2())).take(1);
+    if (first.isEmpty()) {
+      return null;
+    }
+    String line = first.get(0)._2();
+    if (!line.isEmpty() && line.charAt(0) == '\uFEFF') {
+      line = line.substring(1); // a byte-order mark is not part of the first name
+    }
+    List<String> names = new ArrayList<>();
+    for (String name : line.split(java.util.regex.Pattern.quote(String.valueOf(source.delimiter())), -1)) {
+      names.add(name.strip());
+    }
+    return names;
   }
 
   /**

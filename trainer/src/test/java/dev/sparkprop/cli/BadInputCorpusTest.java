@@ -215,6 +215,12 @@ class BadInputCorpusTest {
     c.add(usage("a test set of numeric labels for training data that names its classes", "beyond-features.libsvm",
         "has numeric labels, but the training data names its classes (0 cat, 1 dog); give a CSV file with the same names",
         train("--data", "named-classes.csv", "--test-data", "beyond-features.libsvm")));
+    c.add(usage("--label-column by a name the header lacks", "--label-column size",
+        "no such column in the header of undeclared-header.csv; its columns are width, height, class",
+        train("--data", "undeclared-header.csv", "--header", "--label-column", "size")));
+    c.add(usage("--label-column by name without --header", "--label-column class",
+        "names a column, which needs --header: the header line holds the names",
+        train("--data", "undeclared-header.csv", "--label-column", "class")));
     c.add(usage("a --delimiter of more than one character", "--delimiter '::'",
         "is not one character; for a tab write tab", train("--data", "three-classes.csv", "--delimiter", "::")));
     c.add(usage("a --delimiter that occurs in numbers", "--delimiter '.'", "can occur inside a number",

@@ -79,19 +79,22 @@ class CommandLineTest {
   }
 
   @Test
-  @DisplayName("a semicolon-separated file trains with --delimiter, and evaluate re-reads it with the delimiter the model records")
-  void otherDelimiterRecordedForEvaluate() throws Exception {
+  @DisplayName("a semicolon-separated file with its label first trains with --delimiter and --label-column by name;"
+      + " evaluate re-reads it as the model records")
+  void otherDelimiterAndNamedLabelColumnRecordedForEvaluate() throws Exception {
     Random random = new Random(5);
-    StringBuilder csv = new StringBuilder("a;b;class\n");
+    StringBuilder csv = new StringBuilder("class;a;b\n");
     for (int i = 0; i < 200; i++) {
       int c = i % 2;
-      csv.append(String.format(Locale.ROOT, "%.4f;%.4f;%d%n", c + 0.3 * random.nextGaussian(),
-          -c + 0.3 * random.nextGaussian(), c));
+      csv.append(String.format(Locale.ROOT, "%d;%.4f;%.4f%n", c, c + 0.3 * random.nextGaussian(),
+          -c + 0.3 * random.nextGaussian()));
     }
     Files.writeString(dir.resolve("semicolons.csv"), csv);
     Cli.Result train = Cli.run(dir, "train", "--data", "semicolons.csv", "--header", "--delimiter", ";",
-        "--epochs", "5", "--out", "model", "--master", "local[2]");
+        "--label-column", "class", "--epochs", "5", "--out", "model", "--master", "local[2]");
     assertEquals(0, train.status(), train::toString);
+    // Read as the label, column 0 holds two classes; any other column would hold real numbers.
+    assertTrue(train.out().contains("2 features, 2 classes (sigmoid binary cross-entropy)"), train::toString);
     double accuracy = JSON.readTree(dir.resolve("model/model.json").toFile()).at("/metrics/test.accuracy").asDouble();
     Cli.Result evaluate = Cli.run(dir, "evaluate", "--model", "model", "--json", "--master", "local[2]");
     assertEquals(0, evaluate.status(), evaluate::toString);
