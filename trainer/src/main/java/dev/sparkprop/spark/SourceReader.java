@@ -157,13 +157,11 @@ final class SourceReader {
    * split at the delimiter and trimmed. Null when the source has no lines.
    */
   static List<String> headerNames(JavaSparkContext sc, DataSource.CsvFile source, int partitions) {
-    checkExists(sc.hadoopConfiguration(), source.path());
-    List<Tuple2<String, String>> first = textLines(sc, source.path(), isFile(sc.hadoopConfiguration(), source.path()),
-        partitions).filter(t -> !CsvFormat.isBlank(t._2())).take(1);
+    List<String> first = firstLines(sc, source, 1, partitions);
     if (first.isEmpty()) {
       return null;
     }
-    String line = first.get(0)._2();
+    String line = first.get(0);
     if (!line.isEmpty() && line.charAt(0) == '\uFEFF') {
       line = line.substring(1); // a byte-order mark is not part of the first name
     }
@@ -172,6 +170,18 @@ final class SourceReader {
       names.add(name.strip());
     }
     return names;
+  }
+
+  /**
+   * The first {@code n} non-blank lines of a CSV source, read no further than they are: Spark's
+   * {@code take} starts with the first partition.
+   */
+  private static List<String> firstLines(JavaSparkContext sc, DataSource.CsvFile source, int n, int partitions) {
+    checkExists(sc.hadoopConfiguration(), source.path());
+    return textLines(sc, source.path(), isFile(sc.hadoopConfiguration(), source.path()), partitions)
+        .filter(t -> !CsvFormat.isBlank(t._2()))
+        .map(Tuple2::_2)
+        .take(n);
   }
 
   /**
@@ -187,18 +197,15 @@ final class SourceReader {
     if (c.classNames() != null) {
       return c.classNames();
     }
-    checkExists(sc.hadoopConfiguration(), c.path());
     CsvFormat format = new CsvFormat(c.labelColumn(), c.header(), c.delimiter());
     // The first data line, taken without numbering the lines: numbering reads all of the data,
     // which a file of number labels would then read once more for nothing.
     int wanted = c.header() ? 2 : 1;
-    List<Tuple2<String, String>> head = textLines(sc, c.path(), isFile(sc.hadoopConfiguration(), c.path()), partitions)
-        .filter(t -> !CsvFormat.isBlank(t._2()))
-        .take(wanted);
+    List<String> head = firstLines(sc, c, wanted, partitions);
     if (head.size() < wanted) {
       return null; // no data rows, which the read reports
     }
-    String first = head.get(wanted - 1)._2();
+    String first = head.get(wanted - 1);
     int columns = format.countColumns(first);
     try {
       if (columns < 2 || CsvFormat.isNumber(format.labelText(first, c.path(), 0, columns))) {
