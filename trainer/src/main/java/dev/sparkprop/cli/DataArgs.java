@@ -248,6 +248,30 @@ final class DataArgs {
     return type.cast(value);
   }
 
+  /**
+   * {@code source} with its labels read as indices into {@code classNames}, when the training
+   * data named its classes; null stays null.
+   */
+  static DataSource named(DataSource source, List<String> classNames) {
+    if (source == null || classNames == null) {
+      return source;
+    }
+    if (source instanceof DataSource.CsvFile csv) {
+      return csv.withClassNames(classNames);
+    }
+    throw new UsageException(source.describe() + " has numeric labels, but the training data names its classes ("
+        + numbered(classNames) + "); give a CSV file with the same names");
+  }
+
+  /** Class names with the indices they stand for, the first few of many. */
+  static String numbered(List<String> names) {
+    StringBuilder text = new StringBuilder();
+    for (int k = 0; k < Math.min(names.size(), 20); k++) {
+      text.append(k == 0 ? "" : ", ").append(k).append(' ').append(names.get(k));
+    }
+    return names.size() > 20 ? text + ", … (" + names.size() + " in all)" : text.toString();
+  }
+
   /** Tab-separated by its name: read as CSV with a tab for the delimiter, unless told otherwise. */
   private static boolean isTsv(FileStatus status) {
     String name = status.getPath().getName().toLowerCase(Locale.ROOT);

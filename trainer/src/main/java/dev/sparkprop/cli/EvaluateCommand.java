@@ -72,7 +72,7 @@ final class EvaluateCommand implements Callable<Integer> {
     DataArgs.Resolved sources = dataArgs.resolve(dataArgs.data, 0L, sc);
     // A data set with an official test set (Fashion-MNIST) is evaluated on that.
     DataSource source = sources.test() != null ? sources.test() : sources.train();
-    return PreparedData.testOnly(sc, TrainCommand.named(source, model.classNames()), parts, model.scaler(),
+    return PreparedData.testOnly(sc, DataArgs.named(source, model.classNames()), parts, model.scaler(),
         model.targetScaler());
   }
 
@@ -95,7 +95,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     String testSpec = DataArgs.recorded(t, "testData", String.class, header);
     if (testSpec != null) {
-      return PreparedData.testOnly(sc, TrainCommand.named(recorded.resolve(testSpec, seed, sc).train(),
+      return PreparedData.testOnly(sc, DataArgs.named(recorded.resolve(testSpec, seed, sc).train(),
           model.classNames()), parts, model.scaler(), model.targetScaler());
     }
     if (sources.test() != null) {
@@ -103,7 +103,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     double testFraction = required(t, "testFraction", header).doubleValue();
     double validationFraction = required(t, "validationFraction", header).doubleValue();
-    return PreparedData.prepare(sc, TrainCommand.named(sources.train(), model.classNames()), null,
+    return PreparedData.prepare(sc, DataArgs.named(sources.train(), model.classNames()), null,
         new PreparedData.Options(parts, seed, testFraction, validationFraction, model.scaling(), model.scaler(),
             model.targetScaling(), model.targetScaler()));
   }

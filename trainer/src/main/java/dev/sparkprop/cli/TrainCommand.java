@@ -16,7 +16,6 @@ import dev.sparkprop.optim.AdamW;
 import dev.sparkprop.optim.Optimizer;
 import dev.sparkprop.optim.Schedule;
 import dev.sparkprop.optim.Warmup;
-import dev.sparkprop.spark.DataSource;
 import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.Reduction;
 import dev.sparkprop.spark.SparkEngine;
@@ -330,9 +329,9 @@ final class TrainCommand implements Callable<Integer> {
         throw new UsageException("--loss " + forcedLoss.cliName() + " predicts numbers, but the labels of "
             + sources.train().describe() + " are class names");
       }
-      PreparedData data = PreparedData.prepare(sc, named(sources.train(), classNames),
-          named(testSources != null ? testSources.train() : sources.test(), classNames),
-          named(validationSources != null ? validationSources.train() : null, classNames),
+      PreparedData data = PreparedData.prepare(sc, DataArgs.named(sources.train(), classNames),
+          DataArgs.named(testSources != null ? testSources.train() : sources.test(), classNames),
+          DataArgs.named(validationSources != null ? validationSources.train() : null, classNames),
           new PreparedData.Options(parts, seed, testFraction, validationFraction, scale, null, targetScale, null));
 
       Task task = Task.of(data, forcedLoss);
@@ -360,7 +359,7 @@ final class TrainCommand implements Callable<Integer> {
           sources.train().describe(), data.labels().count(), trainCount, data.count(Role.VALIDATION), data.count(Role.TEST),
           data.features(), task.describe(), megabytes(data.cachedBytes()), data.partitions());
       if (classNames != null) {
-        console.printf("classes: %s%n", numbered(classNames));
+        console.printf("classes: %s%n", DataArgs.numbered(classNames));
       }
       String optimization = lbfgs ? "full-batch L-BFGS, at most " + epochCount + " iterations"
           : String.format("optimizer %s, learning rate %g%s, schedule %s", opt.name(), opt.learningRate(),
@@ -495,30 +494,6 @@ final class TrainCommand implements Callable<Integer> {
           + " not apply to --optimizer lbfgs, a full-batch solver that chooses its own steps and minimizes"
           + " the loss plus --l2 for at most --epochs iterations");
     }
-  }
-
-  /**
-   * {@code source} with its labels read as indices into {@code classNames}, when the training
-   * data named its classes; null stays null.
-   */
-  static DataSource named(DataSource source, List<String> classNames) {
-    if (source == null || classNames == null) {
-      return source;
-    }
-    if (source instanceof DataSource.CsvFile csv) {
-      return csv.withClassNames(classNames);
-    }
-    throw new UsageException(source.describe() + " has numeric labels, but the training data names its classes ("
-        + numbered(classNames) + "); give a CSV file with the same names");
-  }
-
-  /** Class names with the indices they stand for, the first few of many. */
-  static String numbered(List<String> names) {
-    StringBuilder text = new StringBuilder();
-    for (int k = 0; k < Math.min(names.size(), 20); k++) {
-      text.append(k == 0 ? "" : ", ").append(k).append(' ').append(names.get(k));
-    }
-    return names.size() > 20 ? text + ", … (" + names.size() + " in all)" : text.toString();
   }
 
   /** Why {@code metric} cannot watch this run, whose task {@code why} says: accuracy needs classes, RMSE numbers. */
