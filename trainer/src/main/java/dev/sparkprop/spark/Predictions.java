@@ -6,6 +6,7 @@ import dev.sparkprop.nn.Architecture;
 import dev.sparkprop.nn.Network;
 import dev.sparkprop.train.Shard;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import scala.Tuple2;
@@ -26,7 +27,8 @@ public final class Predictions {
     Broadcast<double[]> broadcast = sc.broadcast(params);
     try {
       int d = architecture.inputs();
-      List<Tuple2<long[], double[]>> parts = SourceReader.readToScore(sc, source, partitions, d).map(raw -> {
+      JavaRDD<Shard> read = SourceReader.readToScore(sc, source, partitions, d);
+      List<Tuple2<long[], double[]>> parts = SourceReader.firstErrorFirst(read, () -> read.map(raw -> {
         if (raw.features() != d) {
           // A CSV row of d columns would have been read as unlabeled, so this one has a label.
           throw new DataFormatException(source.describe(), 0, source instanceof DataSource.CsvFile
@@ -40,7 +42,7 @@ public final class Predictions {
         }
         Shard scaled = new Shard(d, x, raw.y(), raw.index());
         return new Tuple2<>(raw.index(), scaled.predict(new Network(architecture), broadcast.value()));
-      }).collect();
+      }).collect());
       long n = 0;
       for (Tuple2<long[], double[]> p : parts) {
         n += p._1().length;

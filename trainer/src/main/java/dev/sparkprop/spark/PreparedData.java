@@ -144,7 +144,8 @@ public final class PreparedData {
       DataSource testSource, DataSource validationSource, Options options) {
     JavaRDD<Shard> raw = read.persist(StorageLevel.MEMORY_ONLY());
     try {
-      LabelStats labels = raw.map(s -> labelStats(s, name)).reduce(LabelStats::merge);
+      LabelStats labels = SourceReader.firstErrorFirst(raw,
+          () -> raw.map(s -> labelStats(s, name)).reduce(LabelStats::merge));
       long n = labels.count();
       if (n == 0) {
         throw new DataFormatException(name, 0, "no data rows");
@@ -205,7 +206,8 @@ public final class PreparedData {
     JavaRDD<Shard> raw = SourceReader.read(sc, source, partitions).persist(StorageLevel.MEMORY_ONLY());
     try {
       String name = source.describe();
-      LabelStats labels = raw.map(s -> labelStats(s, name)).reduce(LabelStats::merge);
+      LabelStats labels = SourceReader.firstErrorFirst(raw,
+          () -> raw.map(s -> labelStats(s, name)).reduce(LabelStats::merge));
       long n = labels.count();
       if (n == 0) {
         throw new DataFormatException(name, 0, "no data rows");

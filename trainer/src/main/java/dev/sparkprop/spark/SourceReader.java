@@ -16,11 +16,13 @@ import java.io.InputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -170,6 +172,50 @@ final class SourceReader {
       names.add(name.strip());
     }
     return names;
+  }
+
+  /**
+   * Runs {@code action}, the first action over {@code read}. When a task fails on bad input, the
+   * exception thrown names the source's first bad row (by file, then line), not the row of
+   * whichever task failed first: with several bad rows, the message then does not depend on
+   * scheduling. Finding it takes one more pass over the data, on failure only.
+   */
+  static <T> T firstErrorFirst(JavaRDD<Shard> read, Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (Exception e) { // Spark's job failure is a checked SparkException, thrown undeclared from Scala
+      if (dataError(e) == null) {
+        throw rethrow(e);
+      }
+      List<DataFormatException> errors = read.mapPartitions((Iterator<Shard> shards) -> {
+        try {
+          shards.forEachRemaining(shard -> { });
+          return List.<DataFormatException>of().iterator();
+        } catch (DataFormatException bad) {
+          return List.of(bad).iterator(); // a partition's first bad row: its rows are read in order
+        }
+      }).collect();
+      // None when the failure was not the reading's (a check on the rows read): that one stands.
+      throw rethrow(errors.stream()
+          .min(Comparator.comparing(DataFormatException::source).thenComparingLong(DataFormatException::line))
+          .map(Exception.class::cast)
+          .orElse(e));
+    }
+  }
+
+  /** Throws {@code e} as it is, checked or not, as Spark's Scala code throws it to Java callers. */
+  @SuppressWarnings("unchecked")
+  private static <E extends Exception> RuntimeException rethrow(Exception e) throws E {
+    throw (E) e;
+  }
+
+  private static DataFormatException dataError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DataFormatException d) {
+        return d;
+      }
+    }
+    return null;
   }
 
   /**

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,26 @@ class TextSourcesTest {
     Path parts = parts("1,2,0\n3,4,1\n5,6,0\n", "7,8,1\n\n9,1,0,4\n");
     DataFormatException e = dataError(new DataSource.CsvFile(parts.toString(), -1, false));
     assertEquals(parts + "/part-00001.csv:3: expected 3 columns, found 4", e.getMessage());
+  }
+
+  @Test
+  @DisplayName("with bad rows in several partitions, the first one is reported, however the tasks were scheduled")
+  void theFirstBadRowIsReported() {
+    // Partition 0 holds the earlier bad row but takes its time; partition 1 fails at once, and
+    // without the second look its failure would be the one reported.
+    JavaRDD<Shard> read = SC.parallelize(List.of(0, 1), 2).map(p -> {
+      if (p == 0) {
+        Thread.sleep(1000);
+        throw new DataFormatException("parts/part-00000.csv", 7, "the earlier bad row");
+      }
+      throw new DataFormatException("parts/part-00001.csv", 2, "a later bad row");
+    });
+    Exception e = assertThrows(Exception.class, () -> SourceReader.firstErrorFirst(read, read::count));
+    assertEquals("parts/part-00000.csv:7: the earlier bad row", e.getMessage());
+    // A failure that is not the reading's stands as it was.
+    IllegalStateException other = assertThrows(IllegalStateException.class,
+        () -> SourceReader.firstErrorFirst(read, () -> { throw new IllegalStateException("not a data error"); }));
+    assertEquals("not a data error", other.getMessage());
   }
 
   @Test
