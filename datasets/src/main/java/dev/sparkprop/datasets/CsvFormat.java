@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -95,6 +96,31 @@ public final class CsvFormat implements Serializable {
       to--;
     }
     return line.substring(start, to);
+  }
+
+  /**
+   * Every field of a line as text, trimmed as {@link #parse} trims, a leading byte-order mark
+   * dropped: a header's column names, say.
+   */
+  public List<String> fields(String line) {
+    int start = line.length() > 0 && line.charAt(0) == BYTE_ORDER_MARK ? 1 : 0;
+    List<String> fields = new ArrayList<>();
+    while (true) {
+      int end = line.indexOf(delimiter, start);
+      int to = end < 0 ? line.length() : end;
+      int from = start;
+      while (from < to && Numbers.isWhitespace(line.charAt(from))) {
+        from++;
+      }
+      while (to > from && Numbers.isWhitespace(line.charAt(to - 1))) {
+        to--;
+      }
+      fields.add(line.substring(from, to));
+      if (end < 0) {
+        return fields;
+      }
+      start = end + 1;
+    }
   }
 
   /** Whether {@code text} reads as a number label, as opposed to a class name. */

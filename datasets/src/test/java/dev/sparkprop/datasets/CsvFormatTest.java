@@ -262,6 +262,12 @@ class CsvFormatTest {
   }
 
   @Test
+  void fieldsAreTrimmedAsParseTrimsThemWithoutTheByteOrderMark() {
+    assertEquals(List.of("width", "height", "", "class"),
+        new CsvFormat(-1, true, ';').fields("\uFEFF width;height\t;;class"));
+  }
+
+  @Test
   void parseSkippingLabelReadsTheFeaturesOnly() {
     float[] out = new float[2];
     DEFAULTS.parseSkippingLabel("1,2,a label no model knows", "x", 1, 3, out, 0);

@@ -14,7 +14,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -155,23 +154,12 @@ final class SourceReader {
   }
 
   /**
-   * The column names in a CSV source's header: the first non-blank line of its first file,
-   * split at the delimiter and trimmed. Null when the source has no lines.
+   * The column names in a CSV source's header: the fields of the first non-blank line of its
+   * first file. Null when the source has no lines.
    */
   static List<String> headerNames(JavaSparkContext sc, DataSource.CsvFile source, int partitions) {
     List<String> first = firstLines(sc, source, 1, partitions);
-    if (first.isEmpty()) {
-      return null;
-    }
-    String line = first.get(0);
-    if (!line.isEmpty() && line.charAt(0) == '\uFEFF') {
-      line = line.substring(1); // a byte-order mark is not part of the first name
-    }
-    List<String> names = new ArrayList<>();
-    for (String name : line.split(java.util.regex.Pattern.quote(String.valueOf(source.delimiter())), -1)) {
-      names.add(name.strip());
-    }
-    return names;
+    return first.isEmpty() ? null : new CsvFormat(-1, true, source.delimiter()).fields(first.get(0));
   }
 
   /**
