@@ -204,7 +204,8 @@ final class DataArgs {
       m.put("format", format);
     }
     if (labelColumn != null) {
-      m.put("labelColumn", labelIndex() != null ? (Object) labelIndex() : labelColumn.trim());
+      Integer index = labelIndex();
+      m.put("labelColumn", index != null ? index : labelColumn.trim());
     }
     if (header) {
       m.put("header", true);
@@ -223,11 +224,13 @@ final class DataArgs {
     DataArgs a = new DataArgs();
     a.data = recorded(m, "data", String.class, header);
     a.format = recorded(m, "format", String.class, header);
-    // An index or, since names are taken, a name.
-    Object labelColumn = m.get("labelColumn") instanceof String name ? name
-        : recorded(m, "labelColumn", Number.class, header);
-    a.labelColumn = labelColumn == null ? null
-        : labelColumn instanceof Number n ? Integer.toString(n.intValue()) : (String) labelColumn;
+    // A name, or an index as every model recorded it before names were taken.
+    if (m.get("labelColumn") instanceof String name) {
+      a.labelColumn = name;
+    } else {
+      Number index = recorded(m, "labelColumn", Number.class, header);
+      a.labelColumn = index == null ? null : Integer.toString(index.intValue());
+    }
     a.header = Boolean.TRUE.equals(recorded(m, "header", Boolean.class, header));
     a.delimiter = recorded(m, "delimiter", String.class, header);
     Number features = recorded(m, "features", Number.class, header);
