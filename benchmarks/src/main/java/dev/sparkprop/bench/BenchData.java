@@ -80,9 +80,12 @@ final class BenchData {
     return v == null || v.isBlank() ? fallback : v;
   }
 
-  /** {@link StepSettings#defaultsFor} the master, as key, value pairs. */
+  /**
+   * {@link StepSettings#defaultsFor} the master, as key, value pairs, with the local handoff on
+   * (sparkprop's default).
+   */
   static String[] launcherSettings(String master) {
-    return pairs(StepSettings.defaultsFor(master));
+    return pairs(StepSettings.defaultsFor(master, true));
   }
 
   /** Settings as key, value pairs, the form {@link #spark} takes. */

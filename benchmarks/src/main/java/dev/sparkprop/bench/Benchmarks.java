@@ -15,6 +15,7 @@ import java.util.Map;
  *   benchmarks/run kernels step    # some of them
  *   benchmarks/run reduction       # only the step suite's reduction table
  *   benchmarks/run wire            # only its serialization table
+ *   benchmarks/run blocks          # only its broadcast block size table
  *   benchmarks/run timeline        # only its timeline of one step
  *   benchmarks/run warmup          # only the scaling suite's fresh-JVM Spark against in-process
  *   SPARKPROP_BENCH_WARMUP_ITERATIONS=8000 benchmarks/run warmup   # ... run for longer
@@ -35,6 +36,7 @@ public final class Benchmarks {
     SUITES.put("step", StepSuite::run);
     SUITES.put("reduction", StepSuite::reduction);
     SUITES.put("wire", StepSuite::wire);
+    SUITES.put("blocks", StepSuite::blockSize);
     SUITES.put("timeline", StepTimeline::run);
     SUITES.put("scaling", ScalingSuite::run);
     SUITES.put("warmup", WarmupCurve::run);

@@ -107,8 +107,10 @@ final class MllibSuite {
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1");
-    // The launcher's step settings, for both trainers: MLlib's gradient is 1.9 MB as well.
-    StepSettings.defaultsFor(MASTER).forEach(builder::config);
+    // The launcher's step settings, for both trainers: MLlib's gradient is 1.9 MB as well. Those for
+    // a broadcast of parameters, since MLlib broadcasts its weights every iteration (sparkprop's
+    // small broadcast blocks would cut them into 30 pieces).
+    StepSettings.defaultsFor(MASTER, false).forEach(builder::config);
     SparkSession spark = builder.getOrCreate();
     if (!MASTER.equals(spark.sparkContext().master())) {
       throw new IllegalStateException("a Spark context with master " + spark.sparkContext().master()

@@ -40,6 +40,10 @@ final class StepSuite {
   static final int WARMUP = 100;
   static final int REPEATS = 60;
   static final int WIRE_WARMUP = 500;
+  /** The block size table compares sizes about 0.5 ms apart: more steps, after a longer warm-up. */
+  static final int BLOCK_WARMUP = 300;
+  static final int BLOCK_REPEATS = 500;
+  private static final String BLOCK_SIZE = "spark.broadcast.blockSize";
   static final int WIRE_WARMUP_SECONDS = 5;
   static final Architecture NETWORK =
       new Architecture(new int[] {784, 256, 128, 10}, Activation.RELU, Loss.SOFTMAX_CROSS_ENTROPY);
@@ -59,6 +63,7 @@ final class StepSuite {
     String[] sent = {LocalHandoff.KEY, "false"};
     String[] cluster = BenchData.pairs(StepSettings.DEFAULTS);
     String[] tuned = BenchData.launcherSettings(master);
+    String[] tunedSent = BenchData.pairs(StepSettings.defaultsFor(master, false));
     List<Variant> variants = List.of(
         new Variant("Spark defaults", Precision.FLOAT64, false, sent),
         new Variant("maxDirectResultSize 64m", Precision.FLOAT64, false,
@@ -66,8 +71,8 @@ final class StepSuite {
         new Variant("+ broadcast.compress false (the launcher's settings on a cluster)", Precision.FLOAT64, false,
             concat(sent, cluster)),
         new Variant("+ broadcast.checksum false (the launcher's settings in local mode)", Precision.FLOAT64, false,
-            concat(sent, tuned)),
-        new Variant("+ parameters and results handed over in memory (sparkprop's default in local mode)",
+            concat(sent, tunedSent)),
+        new Variant("+ parameters and results handed over in memory, 64 KB broadcast blocks (sparkprop's default in local mode)",
             Precision.FLOAT64, false, tuned),
         new Variant("local defaults + float32 gradients", Precision.FLOAT64, true, tuned),
         new Variant("local defaults + --precision float32", Precision.FLOAT32, true, tuned));
@@ -97,6 +102,7 @@ final class StepSuite {
     report.publish(results, "step");
     StepTimeline.run(results);
     reduction(results);
+    blockSize(results);
   }
 
   private static String[] concat(String[] first, String... more) {
@@ -216,23 +222,76 @@ final class StepSuite {
   private static double[] alternating(JavaSparkContext sc, PreparedData data, int batch) {
     double[] params = Initializer.initialize(NETWORK, 1);
     Shard.Batching batching = new Shard.Batching(1, data.count(Role.TRAIN), batch);
-    double[][] wall = new double[2][REPEATS];
     try (SparkEngine arrival = new SparkEngine(sc, data, NETWORK, 10, Precision.FLOAT64, false, Reduction.ARRIVAL);
         SparkEngine fixed = new SparkEngine(sc, data, NETWORK, 10, Precision.FLOAT64, false, Reduction.DETERMINISTIC)) {
       SparkEngine[] engines = {arrival, fixed};
-      for (int i = -WARMUP; i < REPEATS; i++) {
-        for (int e = 0; e < 2; e++) {
-          // Which goes first alternates too, in case the second job of a pair is systematically faster.
-          int k = Math.floorMod(i, 2) == 0 ? e : 1 - e;
-          long t = System.nanoTime();
-          engines[k].gradient(params, batching, 0, Math.floorMod(i, batching.batches()));
-          if (i >= 0) {
-            wall[k][i] = (System.nanoTime() - t) / 1e6;
-          }
+      return takingTurns(WARMUP, REPEATS,
+          (k, i) -> engines[k].gradient(params, batching, 0, Math.floorMod(i, batching.batches())));
+    }
+  }
+
+  /** One timed step of variant {@code k} (0 or 1) at iteration {@code i}. */
+  @FunctionalInterface
+  private interface Turn {
+    void step(int variant, int iteration);
+  }
+
+  /**
+   * {median ms of variant 0, of variant 1}: the two take turns iteration by iteration, and which
+   * one goes first alternates too, in case the second of a pair is systematically faster.
+   */
+  private static double[] takingTurns(int warmup, int repeats, Turn variants) {
+    double[][] wall = new double[2][repeats];
+    for (int i = -warmup; i < repeats; i++) {
+      for (int e = 0; e < 2; e++) {
+        int k = Math.floorMod(i, 2) == 0 ? e : 1 - e;
+        long t = System.nanoTime();
+        variants.step(k, i);
+        if (i >= 0) {
+          wall[k][i] = (System.nanoTime() - t) / 1e6;
         }
       }
     }
     return new double[] {BenchData.median(wall[0]), BenchData.median(wall[1])};
+  }
+
+  /**
+   * Spark's 4 MB broadcast blocks against the 64 KB that sparkprop sets in local mode with the
+   * handoff, each with the parameters handed over and broadcast, the two sizes taking turns step
+   * by step in one context. Spark reads the block size from its live configuration for each new
+   * broadcast (TorrentBroadcast.setConf), so switching it between steps changes that step's
+   * broadcasts alone.
+   */
+  static void blockSize(Path results) {
+    String[] sizes = {"4m", StepSettings.HANDOFF_DEFAULTS.get(BLOCK_SIZE)};
+    Report report = new Report("Broadcast block size, local[2], 784-256-128-10, median of " + BLOCK_REPEATS
+        + " steps each after " + BLOCK_WARMUP + ", the two sizes alternating", "parameters", "batch",
+        sizes[0] + " (Spark's default) step ms", sizes[1] + " step ms", "difference ms", "difference %");
+    String master = "local[" + PARTITIONS + "]";
+    for (boolean handoff : new boolean[] {true, false}) {
+      String[] settings = concat(BenchData.pairs(StepSettings.defaultsFor(master, false)),
+          LocalHandoff.KEY, Boolean.toString(handoff));
+      try (JavaSparkContext sc = BenchData.spark(master, settings)) {
+        PreparedData data = BenchData.fashion(sc, PARTITIONS);
+        double[] params = Initializer.initialize(NETWORK, 1);
+        for (int batch : new int[] {256, 1024}) {
+          Shard.Batching batching = new Shard.Batching(1, data.count(Role.TRAIN), batch);
+          try (SparkEngine engine = new SparkEngine(sc, data, NETWORK, 10)) {
+            double[] ms = takingTurns(BLOCK_WARMUP, BLOCK_REPEATS, (k, i) -> {
+              SparkEnv.get().conf().set(BLOCK_SIZE, sizes[k]);
+              engine.gradient(params, batching, 0, Math.floorMod(i, batching.batches()));
+            });
+            report.row(handoff ? "handed over (local mode's default)" : "broadcast (" + LocalHandoff.KEY + "=false)",
+                batch, ms[0], ms[1], ms[1] - ms[0], 100 * (ms[1] - ms[0]) / ms[0]);
+          }
+        }
+        data.release();
+      }
+    }
+    report.note("With the parameters handed over, a step's one broadcast is the stage's task binary, about 18 KB here, "
+        + "which Spark writes into a buffer of a whole block before copying it out; with them broadcast, the 1.9 MB "
+        + "vector is one 4 MB block or 30 blocks of 64 KB, each registered with the block manager master.");
+    report.publish(results, "block-size");
   }
 
   /** A task that does nothing, as a named function (not a closure, so Spark does not clean it). */

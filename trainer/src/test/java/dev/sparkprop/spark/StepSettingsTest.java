@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StepSettingsTest {
 
   private static final String CHECKSUM = "spark.broadcast.checksum";
+  private static final String BLOCK_SIZE = "spark.broadcast.blockSize";
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"local", "local[2]", "local[*]", "local[4,3]"})
@@ -25,11 +26,24 @@ class StepSettingsTest {
   }
 
   @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"local", "local[2]", "local[*]", "local[4,3]"})
+  @DisplayName("a local master with the parameters handed over broadcasts in small blocks; with them broadcast, in Spark's")
+  void smallBlocksOnlyWithTheHandoff(String master) {
+    assertEquals("64k", StepSettings.applyTo(new SparkConf(false).setMaster(master)).get(BLOCK_SIZE));
+    assertEquals("64k", StepSettings.applyTo(new SparkConf(false).setMaster(master).set(LocalHandoff.KEY, "true"))
+        .get(BLOCK_SIZE));
+    SparkConf broadcast = StepSettings.applyTo(new SparkConf(false).setMaster(master).set(LocalHandoff.KEY, "false"));
+    assertFalse(broadcast.contains(BLOCK_SIZE), master);
+    assertEquals("false", broadcast.get(CHECKSUM));
+  }
+
+  @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"local-cluster[2,1,1024]", "spark://host:7077", "yarn", "k8s://https://host:6443"})
   @DisplayName("a master whose executors fetch blocks over the network keeps Spark's checksum")
   void clustersKeepTheChecksum(String master) {
     SparkConf conf = StepSettings.applyTo(new SparkConf(false).setMaster(master));
     assertFalse(conf.contains(CHECKSUM), master);
+    assertFalse(conf.contains(BLOCK_SIZE), master);
     StepSettings.DEFAULTS.forEach((key, value) -> assertEquals(value, conf.get(key), key));
   }
 
@@ -37,8 +51,9 @@ class StepSettingsTest {
   @DisplayName("a setting the user made is never overridden")
   void userSettingsWin() {
     SparkConf conf = StepSettings.applyTo(new SparkConf(false).setMaster("local[2]")
-        .set(CHECKSUM, "true").set("spark.task.maxDirectResultSize", "8m"));
+        .set(CHECKSUM, "true").set("spark.task.maxDirectResultSize", "8m").set(BLOCK_SIZE, "1m"));
     assertEquals("true", conf.get(CHECKSUM));
+    assertEquals("1m", conf.get(BLOCK_SIZE));
     assertEquals("8m", conf.get("spark.task.maxDirectResultSize"));
     assertEquals("false", conf.get("spark.broadcast.compress"));
   }
