@@ -58,6 +58,9 @@ final class Cli {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
     command.addAll(jvmOptions());
+    // Spark's scratch directories go under the build's target, not the machine's /tmp: a child
+    // the test kills never runs Spark's shutdown hook, and would leave them behind for good.
+    command.add("-Dspark.local.dir=" + Files.createDirectories(Path.of("target", "spark-scratch")).toAbsolutePath());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
