@@ -20,8 +20,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Writes a saved model's prediction for every row of --data to a CSV file, in input order:",
-        "row, predicted class and one probability column per class (or row and value, for regression).",
+    description = {"Writes a saved model's prediction for every row of --data to a CSV file, in input order: "
+        + "row, predicted class and one probability column per class (or row and value, for regression).",
         "CSV rows need no label: a row of as many columns as the model has inputs is all features.",
         "A model whose training data named its classes predicts their names."})
 final class PredictCommand implements Callable<Integer> {

@@ -12,9 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Draws a run's training curves (loss, and accuracy or R², against epoch; train and validation)",
-        "as PNG files, and writes report.html: the curves, the confusion matrix, the history and the configuration,",
-        "in one page that needs no other file. RUN_DIR is a directory written by train --out."})
+    description = {"Draws a run's training curves (loss, and accuracy or R², against epoch; train and validation) "
+        + "as PNG files, and writes report.html: the curves, the confusion matrix, the history and the configuration, "
+        + "in one page that needs no other file.",
+        "RUN_DIR is a directory written by train --out."})
 final class ReportCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "RUN_DIR", arity = "0..1", description = "A model directory written by train --out.")

@@ -74,8 +74,8 @@ final class TrainCommand implements Callable<Integer> {
   String loss;
 
   @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam",
-      description = {"sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad, or lbfgs: full-batch L-BFGS,",
-          "one Spark aggregation per function evaluation, --epochs its most iterations (default: ${DEFAULT-VALUE})."})
+      description = "sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad, or lbfgs: full-batch L-BFGS, "
+          + "one Spark aggregation per function evaluation, --epochs its most iterations (default: ${DEFAULT-VALUE}).")
   String optimizer;
 
   @Option(names = "--weight-decay", paramLabel = "LAMBDA",
@@ -173,8 +173,8 @@ final class TrainCommand implements Callable<Integer> {
   boolean overwrite;
 
   @Option(names = "--reduction", paramLabel = "MODE", defaultValue = "deterministic",
-      description = {"How partition sums are added: deterministic (in partition order: the same seed gives the same",
-          "bits whatever the timing) or arrival (Spark's treeReduce, in the order tasks finish) (default: ${DEFAULT-VALUE})."})
+      description = "How partition sums are added: deterministic (in partition order: the same seed gives the same "
+          + "bits whatever the timing) or arrival (Spark's treeReduce, in the order tasks finish) (default: ${DEFAULT-VALUE}).")
   String reduction;
 
   @Option(names = "--checkpoint-dir", paramLabel = "DIR",
@@ -195,13 +195,13 @@ final class TrainCommand implements Callable<Integer> {
   Path resumeFrom;
 
   @Option(names = "--train-metrics", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = {"With --out: score the whole training set after every epoch for the history,",
-          "beside the validation set (one forward pass per epoch; default: on)."})
+      description = "With --out: score the whole training set after every epoch for the history, "
+          + "beside the validation set (one forward pass per epoch; default: on).")
   boolean trainMetrics;
 
-  @Option(names = "--config", paramLabel = "FILE", description = {
-      "A properties file of options, keyed by their long names without dashes (hidden=256,128);",
-      "options on the command line win. Every run with --out writes its own as " + RunFiles.CONFIG + "."})
+  @Option(names = "--config", paramLabel = "FILE", description =
+      "A properties file of options, keyed by their long names without dashes (hidden=256,128); "
+      + "options on the command line win. Every run with --out writes its own as " + RunFiles.CONFIG + ".")
   Path config; // declared for --help and parsing; ConfigFile.apply reads the file before picocli parses
 
   /** This command's options as parsed, for writing the run's config.properties. */
