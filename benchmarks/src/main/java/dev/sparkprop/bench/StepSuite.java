@@ -40,11 +40,11 @@ final class StepSuite {
   static final int WARMUP = 100;
   static final int REPEATS = 60;
   static final int WIRE_WARMUP = 500;
+  static final int WIRE_WARMUP_SECONDS = 5;
   /** The block size table compares sizes about 0.5 ms apart: more steps, after a longer warm-up. */
   static final int BLOCK_WARMUP = 300;
   static final int BLOCK_REPEATS = 500;
   private static final String BLOCK_SIZE = "spark.broadcast.blockSize";
-  static final int WIRE_WARMUP_SECONDS = 5;
   static final Architecture NETWORK =
       new Architecture(new int[] {784, 256, 128, 10}, Activation.RELU, Loss.SOFTMAX_CROSS_ENTROPY);
 
@@ -72,8 +72,8 @@ final class StepSuite {
             concat(sent, cluster)),
         new Variant("+ broadcast.checksum false (the launcher's settings in local mode)", Precision.FLOAT64, false,
             concat(sent, tunedSent)),
-        new Variant("+ parameters and results handed over in memory, 64 KB broadcast blocks (sparkprop's default in local mode)",
-            Precision.FLOAT64, false, tuned),
+        new Variant("+ parameters and results handed over in memory, 64 KB broadcast blocks "
+            + "(sparkprop's default in local mode)", Precision.FLOAT64, false, tuned),
         new Variant("local defaults + float32 gradients", Precision.FLOAT64, true, tuned),
         new Variant("local defaults + --precision float32", Precision.FLOAT32, true, tuned));
     for (Variant v : variants) {
@@ -230,7 +230,7 @@ final class StepSuite {
     }
   }
 
-  /** One timed step of variant {@code k} (0 or 1) at iteration {@code i}. */
+  /** One step of {@code variant} (0 or 1) at {@code iteration}, which the caller times. */
   @FunctionalInterface
   private interface Turn {
     void step(int variant, int iteration);
