@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.apache.spark.SparkConf;
 
 /**
  * Passes one job's parameters to its tasks, and their results back to the driver, by reference
@@ -39,6 +40,11 @@ public final class LocalHandoff {
    * broadcast and results take Spark's result path even in local mode. On by default.
    */
   public static final String KEY = "spark.sparkprop.localHandoff";
+
+  /** Whether a context with {@code conf} hands over: a local master, unless {@link #KEY} is false. */
+  static boolean enabled(SparkConf conf) {
+    return StepSettings.isLocal(conf.get("spark.master", "")) && conf.getBoolean(KEY, true);
+  }
 
   /** What a task returns to Spark in place of the result it left with the driver. */
   enum Marker {

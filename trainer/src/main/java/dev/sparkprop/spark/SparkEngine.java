@@ -103,7 +103,7 @@ public final class SparkEngine implements Engine {
   public SparkEngine(JavaSparkContext sc, PreparedData data, Architecture architecture, int classes,
       Precision precision, boolean float32Gradients, Reduction reduction) {
     this(sc, data, architecture, classes, precision, float32Gradients, reduction,
-        sc.isLocal() && sc.getConf().getBoolean(LocalHandoff.KEY, true));
+        LocalHandoff.enabled(sc.getConf()));
   }
 
   /**

@@ -88,7 +88,7 @@ public final class StepSettings {
 
   /** Sets each default for the configuration's master that the configuration does not already set. */
   public static SparkConf applyTo(SparkConf conf) {
-    defaultsFor(conf.get("spark.master", ""), conf.getBoolean(LocalHandoff.KEY, true)).forEach(conf::setIfMissing);
+    defaultsFor(conf.get("spark.master", ""), LocalHandoff.enabled(conf)).forEach(conf::setIfMissing);
     return conf;
   }
 }
