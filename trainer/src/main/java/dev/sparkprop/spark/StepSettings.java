@@ -51,9 +51,9 @@ public final class StepSettings {
    *       writes every broadcast into a buffer of a whole block before copying it out
    *       (TorrentBroadcast.blockifyObject), so Spark's 4 MB blocks cost a 4 MB allocation, a
    *       humongous object for G1, on the scheduler's thread every iteration. 64 KB blocks
-   *       took 0.5–0.6 ms off the step at batch 1024 (benchmarks/run step). Not without the
-   *       handoff: a 1.9 MB parameter vector in 64 KB pieces is 30 blocks to register, and the
-   *       step took 2 ms longer.</li>
+   *       took 1.0 ms off the step at batch 256 and 0.5 ms at 1024 (benchmarks/run blocks),
+   *       and far fewer collections start. Not without the handoff: a 1.9 MB parameter vector
+   *       in 64 KB pieces is 30 blocks to register, and the step took 0.6–1.8 ms longer.</li>
    * </ul>
    */
   public static final Map<String, String> HANDOFF_DEFAULTS = Map.of("spark.broadcast.blockSize", "64k");
