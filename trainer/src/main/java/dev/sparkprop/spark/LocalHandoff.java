@@ -1,9 +1,10 @@
 package dev.sparkprop.spark;
 
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.spark.SparkConf;
 
 /**
@@ -19,15 +20,18 @@ import org.apache.spark.SparkConf;
  * blocks. In local mode all of that copies from one part of the same heap to another, and on
  * two cores the threads doing it take time from the tasks.
  *
- * <p>Here the driver opens the job before submitting it: the parameters, and one empty slot per
- * partition, under an id the tasks carry. A task reads the parameters from there, and, when it
- * finds its job's slots in its own JVM, leaves its result in its slot and returns a marker of a
- * few bytes to Spark instead. The job itself, its scheduling, retries and the order of the
- * reduction on the driver do not change. A straggler whose job is over finds nothing: it cannot
- * read the parameters, or, if it already had, returns its result the ordinary way, and Spark
- * ignores it either way, since its job has every result. Only a local master, whose tasks always
- * run in the driver's JVM, hands parameters over; executors in other processes (local-cluster, a
- * real cluster) get a Spark broadcast and send their results through Spark.
+ * <p>Here the driver opens the job before submitting it: the task to run, parameters included,
+ * and one empty slot per partition, under an id that is all the tasks carry. A task takes its
+ * work from there, and, when it finds its job's slots in its own JVM, leaves its result in its
+ * slot and returns a marker of a few bytes to Spark instead. The driver takes each result as soon
+ * as it is left, without waiting for Spark to report the task finished, so that Spark ends the
+ * job while the driver updates the parameters and submits the next one. The job itself, its
+ * scheduling, retries and the order of the reduction on the driver do not change. A straggler
+ * whose job is over finds nothing: it cannot take its work, or, if it already had, returns its
+ * result the ordinary way, and Spark ignores it either way, since its job has every result. Only
+ * a local master, whose tasks always run in the driver's JVM, hands work over; executors in other
+ * processes (local-cluster, a real cluster) get the parameters as a Spark broadcast and send
+ * their results through Spark.
  *
  * <p>Neither way may change a value for this to be invisible. The parameters are read, never
  * written, by the tasks, and a float32 gradient is rounded in the task, before it is either left
@@ -51,8 +55,8 @@ public final class LocalHandoff {
     HANDED_OVER
   }
 
-  /** An open job: what its tasks read, and a slot per partition for what they leave behind. */
-  private record Job(Object input, AtomicReferenceArray<Object> results) {}
+  /** An open job: what its tasks are to run, and a slot per partition for what they leave behind. */
+  private record Job(Object work, CompletableFuture<Object>[] results) {}
 
   private static final ConcurrentHashMap<Long, Job> OPEN = new ConcurrentHashMap<>();
   private static final AtomicLong LAST = new AtomicLong();
@@ -60,12 +64,15 @@ public final class LocalHandoff {
   private LocalHandoff() {}
 
   /**
-   * On the driver, before the job: one empty slot per partition, and {@code input} for the tasks
-   * to read ({@link #input}), under an id for the tasks.
+   * On the driver, before the job: one empty slot per partition, and {@code work} for the tasks
+   * to read ({@link #work}), under an id for the tasks.
    */
-  static long open(int partitions, Object input) {
+  static long open(int partitions, Object work) {
+    @SuppressWarnings("unchecked")
+    CompletableFuture<Object>[] results = new CompletableFuture[partitions];
+    Arrays.setAll(results, p -> new CompletableFuture<>());
     long job = LAST.incrementAndGet();
-    OPEN.put(job, new Job(Objects.requireNonNull(input, "input"), new AtomicReferenceArray<>(partitions)));
+    OPEN.put(job, new Job(Objects.requireNonNull(work, "work"), results));
     return job;
   }
 
@@ -73,13 +80,8 @@ public final class LocalHandoff {
    * In a task: what the driver opened {@code job} with. Only tasks in the driver's JVM, while
    * their job is open, can ask.
    */
-  static Object input(long job) {
-    Job open = OPEN.get(job);
-    if (open == null) {
-      throw new IllegalStateException("job " + job + " has no input in this JVM: it is over, or this task runs"
-          + " outside the driver");
-    }
-    return open.input();
+  static Object work(long job) {
+    return opened(job).work();
   }
 
   /**
@@ -91,29 +93,32 @@ public final class LocalHandoff {
     if (open == null) {
       return result;
     }
-    // A retried or speculative attempt overwrites an earlier one's result with an equal one.
-    open.results().set(partition, result);
+    // A retried or speculative attempt finds the slot filled by an earlier one, with an equal result.
+    open.results()[partition].complete(Objects.requireNonNull(result, "result"));
     return Marker.HANDED_OVER;
   }
 
   /**
-   * On the driver, as each task's result arrives: the result the task left behind if Spark
-   * brought the marker, otherwise what Spark brought. Empties the slot.
+   * On the driver: the result partition {@code partition}'s task leaves, once it has left it.
+   * It never arrives if the task fails for good; the driver learns that from Spark.
    */
-  static Object claim(long job, int partition, Object received) {
-    if (received != Marker.HANDED_OVER) {
-      return received;
-    }
-    Job open = OPEN.get(job);
-    Object result = open == null ? null : open.results().getAndSet(partition, null);
-    if (result == null) {
-      throw new IllegalStateException("partition " + partition + " of job " + job
-          + " reported a result handed over in memory, but none is waiting");
-    }
-    return result;
+  static CompletableFuture<Object> result(long job, int partition) {
+    return opened(job).results()[partition];
   }
 
-  /** On the driver, when the job is over, however it ended: drops its slots and anything left in them. */
+  private static Job opened(long job) {
+    Job open = OPEN.get(job);
+    if (open == null) {
+      throw new IllegalStateException("job " + job + " has nothing in this JVM: it is over, or this task runs"
+          + " outside the driver");
+    }
+    return open;
+  }
+
+  /**
+   * On the driver, once it has every result, or no longer wants them: drops the job's slots and
+   * work, so that a straggler finds none.
+   */
   static void close(long job) {
     OPEN.remove(job);
   }

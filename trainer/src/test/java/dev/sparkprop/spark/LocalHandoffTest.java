@@ -2,6 +2,7 @@ package dev.sparkprop.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,8 +42,8 @@ class LocalHandoffTest {
   private static final PreparedData DATA = PreparedData.prepare(SC, new DataSource.BuiltIn("blobs", 7, 600), null,
       new PreparedData.Options(3, 11, 0.2, 0.1, Scaling.STANDARDIZE, null));
 
-  /** What the result-slot cases open their jobs with; they never read it. */
-  private static final Object PARAMETERS = new Object();
+  /** What the result-slot cases open their jobs with; they never run it. */
+  private static final Object WORK = new Object();
 
   @AfterAll
   static void release() {
@@ -50,32 +51,31 @@ class LocalHandoffTest {
   }
 
   @Test
-  @DisplayName("a result left in its slot is claimed once, by the marker the task sent in its place")
-  void offerAndClaim() {
-    long job = LocalHandoff.open(2, PARAMETERS);
+  @DisplayName("a result left in its slot reaches the driver at once, and the task sends Spark the marker in its place")
+  void offerReachesDriver() {
+    long job = LocalHandoff.open(2, WORK);
     try {
       Object sum = new Object();
+      assertFalse(LocalHandoff.result(job, 1).isDone());
       assertSame(LocalHandoff.Marker.HANDED_OVER, LocalHandoff.offer(job, 1, sum));
-      assertSame(sum, LocalHandoff.claim(job, 1, LocalHandoff.Marker.HANDED_OVER));
-      IllegalStateException twice = assertThrows(IllegalStateException.class,
-          () -> LocalHandoff.claim(job, 1, LocalHandoff.Marker.HANDED_OVER));
-      assertTrue(twice.getMessage().contains("partition 1"), twice.getMessage());
+      assertSame(sum, LocalHandoff.result(job, 1).getNow(null));
+      assertFalse(LocalHandoff.result(job, 0).isDone(), "another partition's slot");
     } finally {
       LocalHandoff.close(job);
     }
   }
 
   @Test
-  @DisplayName("a task reads the very parameters its job was opened with, and only while the job is open")
-  void inputWhileOpen() {
-    Object params = new Object();
-    long job = LocalHandoff.open(2, params);
+  @DisplayName("a task takes the very work its job was opened with, and only while the job is open")
+  void workWhileOpen() {
+    Object work = new Object();
+    long job = LocalHandoff.open(2, work);
     try {
-      assertSame(params, LocalHandoff.input(job));
+      assertSame(work, LocalHandoff.work(job));
     } finally {
       LocalHandoff.close(job);
     }
-    IllegalStateException over = assertThrows(IllegalStateException.class, () -> LocalHandoff.input(job));
+    IllegalStateException over = assertThrows(IllegalStateException.class, () -> LocalHandoff.work(job));
     assertTrue(over.getMessage().contains("job " + job), over.getMessage());
   }
 
@@ -105,22 +105,21 @@ class LocalHandoffTest {
   @Test
   @DisplayName("without its job's slots in this JVM, a task keeps its result and Spark carries it")
   void noSlotsNoHandoff() {
-    long job = LocalHandoff.open(1, PARAMETERS);
+    long job = LocalHandoff.open(1, WORK);
     LocalHandoff.close(job);
     Object sum = new Object();
     assertSame(sum, LocalHandoff.offer(job, 0, sum), "a straggler after its job");
     assertSame(sum, LocalHandoff.offer(job + 1_000_000, 0, sum), "a job this JVM never opened");
-    assertSame(sum, LocalHandoff.claim(job, 0, sum), "a result that travelled passes through");
   }
 
   @Test
-  @DisplayName("a retried attempt's equal result replaces the first one's")
-  void laterAttemptWins() {
-    long job = LocalHandoff.open(1, PARAMETERS);
+  @DisplayName("a retried attempt finds its slot filled by the first one, whose result stands")
+  void firstAttemptStands() {
+    long job = LocalHandoff.open(1, WORK);
     try {
       LocalHandoff.offer(job, 0, "first attempt");
-      LocalHandoff.offer(job, 0, "second attempt");
-      assertEquals("second attempt", LocalHandoff.claim(job, 0, LocalHandoff.Marker.HANDED_OVER));
+      assertSame(LocalHandoff.Marker.HANDED_OVER, LocalHandoff.offer(job, 0, "second attempt"));
+      assertEquals("first attempt", LocalHandoff.result(job, 0).getNow(null));
     } finally {
       LocalHandoff.close(job);
     }
