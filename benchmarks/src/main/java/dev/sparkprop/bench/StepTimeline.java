@@ -113,7 +113,7 @@ final class StepTimeline extends SparkListener {
         "task: serialize the result",
         "task: in flight",
         "scheduler: last task finished to job end",
-        "driver: job end to return (merge, queue the broadcast for destruction)",
+        "driver: job end to return (negative when the driver went on with the results before Spark ended the job)",
         "step, wall"};
     double[] sum = new double[phases.length];
     int steps = 0;

@@ -264,11 +264,7 @@ public final class SparkEngine implements Engine {
   private <T> T handedOver(JavaRDD<ShardSet> shards, long job, Function2<T, T, T> merge) {
     SparkJob running = SparkJob.submit(sc, shards, new RunHandedOver(job), IgnoreMarkers.INSTANCE);
     try {
-      SparkJob before = ending;
-      ending = null;
-      if (before != null) {
-        before.awaitEnd();
-      }
+      awaitJobs(); // the one before, ended long since
       T total = null;
       for (int p = 0; p < shards.getNumPartitions(); p++) {
         @SuppressWarnings("unchecked")
@@ -345,17 +341,28 @@ public final class SparkEngine implements Engine {
   }
 
   /**
+   * Waits until Spark has ended this engine's last job, and throws its failure if it failed. In
+   * local mode a step returns as soon as it has its results, while Spark may still be ending its
+   * job ({@link #handedOver}); the next step and {@link #close} wait for that end. A benchmark
+   * that times a step against other Spark jobs calls this, so that the step's job does not hold
+   * up the next job it times.
+   */
+  public void awaitJobs() {
+    SparkJob last = ending;
+    ending = null;
+    if (last != null) {
+      last.awaitEnd();
+    }
+  }
+
+  /**
    * Waits until the last job has ended and every broadcast is destroyed, so that nothing
    * outlives the engine.
    */
   @Override
   public void close() {
     sc.setJobDescription(null);
-    SparkJob last = ending;
-    ending = null;
-    if (last != null) {
-      last.awaitEnd();
-    }
+    awaitJobs();
     try {
       lastDestroy.get(); // the destroyer runs in order: the last one done means all done
     } catch (InterruptedException e) {
