@@ -90,11 +90,13 @@ final class StepSuite {
     }
     report.note("step = one engine.gradient call with the default (deterministic) reduction: θ out to the partitions, "
         + "forward and backward on each partition's share of the batch, one sum per partition back to the driver, "
-        + "added in partition order; a broadcast of θ is destroyed on a thread of its own. compute = the slowest "
+        + "added in partition order; a broadcast of θ is destroyed on a thread of its own. It is timed until Spark "
+        + "has ended its job, which in local mode comes after the driver has the sums. compute = the slowest "
         + "partition's kernel time; coordination = step − compute. The optimizer update on the driver is not "
         + "included (about 0.3 ms for Adam's update and the finiteness check on 235,146 parameters). "
         + "Empty job, JavaRDD API: foreachPartition of a no-op over a cached two-element RDD. Empty job, runJob: the "
-        + "same through SparkContext.runJob with a named function, which Spark's closure cleaner skips, as the step does. "
+        + "same through SparkContext.runJob with a named function, which Spark's closure cleaner skips, as it skips the "
+        + "step's. "
         + "The step and the two empty jobs take turns, iteration by iteration. The first four configurations set "
         + LocalHandoff.KEY + "=false, so the parameters are a Spark broadcast and each partition's sum takes "
         + "Spark's result path, as on a cluster; from the fifth on, local mode's default hands the parameters to the "
@@ -200,7 +202,7 @@ final class StepSuite {
   static void reduction(Path results) {
     Report report = new Report("Reduction modes, local[2], launcher's settings, 784-256-128-10, median of " + REPEATS
         + " iterations each, the two modes alternating", "partitions", "batch", "arrival (treeReduce) step ms",
-        "deterministic (runJob, partition order) step ms", "difference ms", "difference %");
+        "deterministic (submitJob, partition order) step ms", "difference ms", "difference %");
     String master = "local[" + PARTITIONS + "]";
     try (JavaSparkContext sc = BenchData.spark(master, BenchData.launcherSettings(master))) {
       for (int partitions : new int[] {PARTITIONS, 8}) {
@@ -213,8 +215,8 @@ final class StepSuite {
       }
     }
     report.note("treeReduce uses depth 1 up to 4 partitions and depth 2 (a shuffle stage) beyond; the deterministic "
-        + "mode always brings one sum per partition to the driver, through SparkContext.runJob, and adds them there in "
-        + "partition order.");
+        + "mode always brings one sum per partition to the driver, through SparkContext.submitJob, and adds them there in "
+        + "partition order. Each step is timed until Spark has ended its job.");
     report.publish(results, "reduction");
   }
 
@@ -283,6 +285,7 @@ final class StepSuite {
             double[] ms = takingTurns(BLOCK_WARMUP, BLOCK_REPEATS, (k, i) -> {
               SparkEnv.get().conf().set(BLOCK_SIZE, sizes[k]);
               engine.gradient(params, batching, 0, Math.floorMod(i, batching.batches()));
+              engine.awaitJobs(); // within its own turn, not the other size's
             });
             report.row(handoff ? "handed over (local mode's default)" : "broadcast (" + LocalHandoff.KEY + "=false)",
                 batch, ms[0], ms[1], ms[1] - ms[0], 100 * (ms[1] - ms[0]) / ms[0]);
