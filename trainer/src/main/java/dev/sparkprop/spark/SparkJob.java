@@ -60,15 +60,7 @@ final class SparkJob {
 
   /** Waits for the job to end, and throws its failure as {@code runJob} would. */
   void awaitEnd() {
-    try {
-      end.get();
-    } catch (ExecutionException e) {
-      throw rethrow(e.getCause());
-    } catch (InterruptedException e) {
-      action.cancel();
-      Thread.currentThread().interrupt();
-      throw rethrow(e);
-    }
+    waitFor(end);
   }
 
   /**
@@ -77,21 +69,29 @@ final class SparkJob {
    */
   Object await(CompletableFuture<Object> result) {
     if (!result.isDone()) {
-      try {
-        CompletableFuture.anyOf(result, end).get();
-      } catch (ExecutionException e) {
-        throw rethrow(e.getCause());
-      } catch (InterruptedException e) {
-        action.cancel();
-        Thread.currentThread().interrupt();
-        throw rethrow(e);
-      }
+      waitFor(CompletableFuture.anyOf(result, end));
     }
     if (!result.isDone()) {
       throw new IllegalStateException("Spark job " + action.jobIds().head() + " ended without a result it was to"
           + " hand over");
     }
     return result.join();
+  }
+
+  /**
+   * Waits for {@code done}, and throws Spark's failure unwrapped if it failed; cancels the job
+   * if the wait is interrupted.
+   */
+  private void waitFor(CompletableFuture<?> done) {
+    try {
+      done.get();
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    } catch (InterruptedException e) {
+      action.cancel();
+      Thread.currentThread().interrupt();
+      throw rethrow(e);
+    }
   }
 
   /** Whether Spark has ended the job, successfully or not. */
