@@ -216,7 +216,7 @@ public final class SparkEngine implements Engine {
           return shards.mapPartitions(it -> List.of(SparkEngine.<T>handedOverTask(job).run(it)).iterator())
               .treeReduce(merge, depth);
         }
-        return handedOver(shards, job, merge);
+        return handedOver(shards, partitions, job, merge);
       } finally {
         LocalHandoff.close(job);
       }
@@ -261,12 +261,12 @@ public final class SparkEngine implements Engine {
    * failure of a job whose results all arrived is still reported, by the next step or by
    * {@code close}.
    */
-  private <T> T handedOver(JavaRDD<ShardSet> shards, long job, Function2<T, T, T> merge) {
+  private <T> T handedOver(JavaRDD<ShardSet> shards, int partitions, long job, Function2<T, T, T> merge) {
     SparkJob running = SparkJob.submit(sc, shards, new RunHandedOver(job), IgnoreMarkers.INSTANCE);
     try {
       awaitJobs(); // the one before, ended long since
       T total = null;
-      for (int p = 0; p < shards.getNumPartitions(); p++) {
+      for (int p = 0; p < partitions; p++) {
         @SuppressWarnings("unchecked")
         T result = (T) running.await(LocalHandoff.result(job, p));
         total = total == null ? result : merge.call(total, result);
