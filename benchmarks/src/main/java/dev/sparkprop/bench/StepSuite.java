@@ -227,12 +227,19 @@ final class StepSuite {
     try (SparkEngine arrival = new SparkEngine(sc, data, NETWORK, 10, Precision.FLOAT64, false, Reduction.ARRIVAL);
         SparkEngine fixed = new SparkEngine(sc, data, NETWORK, 10, Precision.FLOAT64, false, Reduction.DETERMINISTIC)) {
       SparkEngine[] engines = {arrival, fixed};
-      // Each step's whole job, so that neither mode's job ends in the other's time.
-      return takingTurns(WARMUP, REPEATS, (k, i) -> {
-        engines[k].gradient(params, batching, 0, Math.floorMod(i, batching.batches()));
-        engines[k].awaitJobs();
-      });
+      return takingTurns(WARMUP, REPEATS, (k, i) -> wholeStep(engines[k], params, batching, i));
     }
+  }
+
+  /**
+   * Iteration {@code i} of epoch 0 (wrapping around the epoch), until Spark has ended its job. In
+   * local mode the engine returns with the sums before that, and whatever job the caller times
+   * next would wait for the end and be charged for it.
+   */
+  private static GradientSum wholeStep(SparkEngine engine, double[] params, Shard.Batching batching, int i) {
+    GradientSum sum = engine.gradient(params, batching, 0, Math.floorMod(i, batching.batches()));
+    engine.awaitJobs();
+    return sum;
   }
 
   /** One step of {@code variant} (0 or 1) at {@code iteration}, which the caller times. */
@@ -284,8 +291,7 @@ final class StepSuite {
           try (SparkEngine engine = new SparkEngine(sc, data, NETWORK, 10)) {
             double[] ms = takingTurns(BLOCK_WARMUP, BLOCK_REPEATS, (k, i) -> {
               SparkEnv.get().conf().set(BLOCK_SIZE, sizes[k]);
-              engine.gradient(params, batching, 0, Math.floorMod(i, batching.batches()));
-              engine.awaitJobs(); // within its own turn, not the other size's
+              wholeStep(engine, params, batching, i);
             });
             report.row(handoff ? "handed over (local mode's default)" : "broadcast (" + LocalHandoff.KEY + "=false)",
                 batch, ms[0], ms[1], ms[1] - ms[0], 100 * (ms[1] - ms[0]) / ms[0]);
@@ -326,8 +332,7 @@ final class StepSuite {
     try (SparkEngine engine = new SparkEngine(sc, data, NETWORK, 10, precision, float32, Reduction.DETERMINISTIC)) {
       for (int i = -WARMUP; i < REPEATS; i++) {
         long t = System.nanoTime();
-        GradientSum s = engine.gradient(params, batching, 0, Math.floorMod(i, batching.batches()));
-        engine.awaitJobs(); // the step's whole job, not the part the driver waits for
+        GradientSum s = wholeStep(engine, params, batching, i);
         long u = System.nanoTime();
         ids.foreachPartition(it -> {});
         long v = System.nanoTime();
