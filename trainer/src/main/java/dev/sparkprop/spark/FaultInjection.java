@@ -4,14 +4,16 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 
 /**
- * Test only, off unless asked for: makes the first attempt of chosen gradient tasks fail after
- * they have done their work, so that tests can check a retried task computes exactly what the
- * first attempt would have (nothing counted twice, the same random streams).
+ * Test only, off unless asked for: makes the first try of chosen gradient work fail after it is
+ * done, so that tests can check a retried task computes exactly what the first attempt would
+ * have (nothing counted twice, the same random streams). With a job per iteration the first try
+ * is a task's first attempt; in a {@link StandingJob}, whose tasks run many iterations, it is
+ * the first attempt that takes the iteration, and the retry takes up that same iteration.
  *
  * <p>Switched on by the Spark local property (or, for a whole application, the Spark setting)
  * {@value #KEY}: a comma-separated list of {@code EPOCH:ITERATION:PARTITION}, 1-based epoch and
  * iteration as in the progress lines, 0-based partition, each part a number or {@code *}. For
- * example {@code *:*:1} fails the first attempt of partition 1's task in every iteration. Spark
+ * example {@code *:*:1} fails the first try of partition 1's work in every iteration. Spark
  * retries a failed task up to {@code spark.task.maxFailures} times; in local mode that needs a
  * master like {@code local[2,4]}.
  */
@@ -21,10 +23,14 @@ public final class FaultInjection {
 
   private FaultInjection() {}
 
-  /** Inside a task: throws if the plan names this task and this is its first attempt. */
-  static void maybeFail(int epoch, int batch) {
+  /**
+   * Inside a task: throws if the plan names this task's iteration and partition, and this is
+   * the first try of that iteration's work there (a standing job's task runs many iterations,
+   * and its retry takes up the one its failed attempt left).
+   */
+  static void maybeFail(int epoch, int batch, boolean firstTry) {
     TaskContext task = TaskContext.get();
-    if (task == null || task.attemptNumber() != 0) {
+    if (task == null || !firstTry) {
       return;
     }
     String plan = task.getLocalProperty(KEY);
@@ -36,8 +42,8 @@ public final class FaultInjection {
     }
     if (chosen(plan, epoch + 1, batch + 1, task.partitionId())) {
       throw new IllegalStateException(String.format(
-          "injected failure (%s, test only): epoch %d, iteration %d, partition %d, attempt 0",
-          KEY, epoch + 1, batch + 1, task.partitionId()));
+          "injected failure (%s, test only): epoch %d, iteration %d, partition %d, attempt %d",
+          KEY, epoch + 1, batch + 1, task.partitionId(), task.attemptNumber()));
     }
   }
 

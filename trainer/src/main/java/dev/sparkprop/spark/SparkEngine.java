@@ -48,7 +48,9 @@ import scala.runtime.BoxedUnit;
  * job without Spark's per-job closure cleaning ({@link OnPartition}). In local mode nothing is
  * serialized at all: the tasks take their work, parameters included, from the driver, and leave
  * their results with it, by reference ({@link LocalHandoff}); the driver goes on with the last
- * result, while Spark ends the job ({@link #handedOver}).
+ * result, while Spark ends the job ({@link #handedOver}). And where every partition's task can
+ * hold a core at once, the training steps share {@link StandingJob}s: the tasks stay and take
+ * step after step, and Spark's per-job cost is paid once for many steps.
  */
 public final class SparkEngine implements Engine {
 
@@ -65,6 +67,14 @@ public final class SparkEngine implements Engine {
    * mode, unless turned off.
    */
   private final boolean handoff;
+  /**
+   * Whether training steps run in {@link StandingJob}s: with the handoff and the deterministic
+   * reduction, when every training partition's task can hold a core at once.
+   */
+  private final boolean standing;
+  private final int trainPartitions;
+  /** The standing job the last step ran in, which may take the next; null when there is none. */
+  private StandingJob standingJob;
   /** The planned epochs, for the job descriptions; 0 until {@link #started} (L-BFGS never says). */
   private int epochs;
   /**
@@ -112,7 +122,21 @@ public final class SparkEngine implements Engine {
    */
   SparkEngine(JavaSparkContext sc, PreparedData data, Architecture architecture, int classes,
       Precision precision, boolean float32Gradients, Reduction reduction, boolean handoff) {
+    this(sc, data, architecture, classes, precision, float32Gradients, reduction, handoff,
+        handoff && StandingJob.enabled(sc.getConf()));
+  }
+
+  /**
+   * With the {@link LocalHandoff} and {@link StandingJob}s chosen here, for tests and benchmarks.
+   * Steps stand only with the handoff, the deterministic reduction, and no more training
+   * partitions than task slots.
+   */
+  SparkEngine(JavaSparkContext sc, PreparedData data, Architecture architecture, int classes,
+      Precision precision, boolean float32Gradients, Reduction reduction, boolean handoff, boolean standing) {
     this.handoff = handoff && sc.isLocal();
+    this.trainPartitions = data.rddFor(Role.TRAIN).getNumPartitions();
+    this.standing = standing && this.handoff && reduction == Reduction.DETERMINISTIC
+        && trainPartitions <= StepSettings.localTaskSlots(sc.getConf());
     this.reduction = reduction;
     this.precision = precision;
     this.float32Gradients = float32Gradients || precision == Precision.FLOAT32;
@@ -160,9 +184,56 @@ public final class SparkEngine implements Engine {
     // Half the bytes to ship when the kernels would round to float anyway.
     BroadcastParameters value = precision == Precision.FLOAT32
         ? BroadcastParameters.narrowed(params) : BroadcastParameters.of(params);
-    return reduce(Role.TRAIN, describeIteration(epoch, epochs, batch, batching.batches()), value,
+    String description = describeIteration(epoch, epochs, batch, batching.batches());
+    if (standing) {
+      return standingStep(description,
+          new GradientTask(architecture, new InMemory(value), batching, epoch, batch, dropout, float32Gradients),
+          MergeGradients.INSTANCE);
+    }
+    return reduce(Role.TRAIN, description, value,
         p -> new GradientTask(architecture, p, batching, epoch, batch, dropout, float32Gradients),
         MergeGradients.INSTANCE);
+  }
+
+  /**
+   * Runs {@code task} as the next step of the standing job, or of a new one if the last has
+   * ended or there is none, and adds the partitions' results up in partition order as they
+   * arrive.
+   *
+   * @param description what the Spark UI shows for a new job, with "onwards": the job runs
+   *     this step and the ones after it
+   */
+  private <T> T standingStep(String description, PartitionTask<T> task, Function2<T, T, T> merge) {
+    throwIfDestroyFailed();
+    if (standingJob == null || !standingJob.post(task)) {
+      endStandingJob(); // its tasks left: it ends at once, and reports a late failure
+      awaitJobs();
+      sc.setJobDescription(description + " onwards");
+      standingJob = StandingJob.start(sc, data.rddFor(Role.TRAIN), task);
+    }
+    try {
+      T total = null;
+      for (int p = 0; p < trainPartitions; p++) {
+        @SuppressWarnings("unchecked")
+        T result = (T) standingJob.result(p);
+        total = total == null ? result : merge.call(total, result);
+      }
+      return total;
+    } catch (Throwable e) {
+      StandingJob failed = standingJob;
+      standingJob = null;
+      failed.abandon();
+      throw SparkJob.rethrow(e);
+    }
+  }
+
+  /** Lets the standing job's tasks go, and waits for its end: before any other job, and at the close. */
+  private void endStandingJob() {
+    StandingJob last = standingJob;
+    standingJob = null;
+    if (last != null) {
+      last.end();
+    }
   }
 
   @Override
@@ -206,6 +277,7 @@ public final class SparkEngine implements Engine {
   private <T> T reduce(Role role, String description, BroadcastParameters params,
       Function<Parameters, PartitionTask<T>> taskWith, Function2<T, T, T> merge) {
     throwIfDestroyFailed();
+    endStandingJob();
     sc.setJobDescription(description);
     JavaRDD<ShardSet> shards = data.rddFor(role);
     int partitions = shards.getNumPartitions();
@@ -213,7 +285,7 @@ public final class SparkEngine implements Engine {
       long job = LocalHandoff.open(partitions, taskWith.apply(new InMemory(params)));
       try {
         if (reduction == Reduction.ARRIVAL) {
-          return shards.mapPartitions(it -> List.of(SparkEngine.<T>handedOverTask(job).run(it)).iterator())
+          return shards.mapPartitions(it -> List.of(SparkEngine.<T>handedOverTask(job).run(it, firstAttempt())).iterator())
               .treeReduce(merge, depth);
         }
         return handedOver(shards, partitions, job, merge);
@@ -225,7 +297,7 @@ public final class SparkEngine implements Engine {
     try {
       PartitionTask<T> task = taskWith.apply(new Broadcasted(broadcast));
       if (reduction == Reduction.ARRIVAL) {
-        return shards.mapPartitions(it -> List.of(task.run(it)).iterator()).treeReduce(merge, depth);
+        return shards.mapPartitions(it -> List.of(task.run(it, firstAttempt())).iterator()).treeReduce(merge, depth);
       }
       InPartitionOrder<T> total = new InPartitionOrder<>(partitions, merge);
       SparkJob.submit(sc, shards, new OnPartition<>(task), total).awaitEnd();
@@ -233,6 +305,11 @@ public final class SparkEngine implements Engine {
     } finally {
       destroyLater(broadcast);
     }
+  }
+
+  /** In a task of a job per step: whether this is the task's first attempt. */
+  private static boolean firstAttempt() {
+    return TaskContext.get().attemptNumber() == 0;
   }
 
   /** In a task: the task that the driver left with {@code job} ({@link LocalHandoff}). */
@@ -262,7 +339,7 @@ public final class SparkEngine implements Engine {
    * {@code close}.
    */
   private <T> T handedOver(JavaRDD<ShardSet> shards, int partitions, long job, Function2<T, T, T> merge) {
-    SparkJob running = SparkJob.submit(sc, shards, new RunHandedOver(job), IgnoreMarkers.INSTANCE);
+    SparkJob running = SparkJob.submit(sc, shards, new RunHandedOver(job), SparkJob.IgnoreResults.INSTANCE);
     try {
       awaitJobs(); // the one before, ended long since
       T total = null;
@@ -348,6 +425,7 @@ public final class SparkEngine implements Engine {
    * up the next job it times.
    */
   public void awaitJobs() {
+    endStandingJob();
     SparkJob last = ending;
     ending = null;
     if (last != null) {
@@ -374,8 +452,10 @@ public final class SparkEngine implements Engine {
   }
 
   /** What one task computes from the shards of its partition. */
-  private interface PartitionTask<T> extends Serializable {
-    T run(Iterator<ShardSet> shards);
+  private interface PartitionTask<T> extends Serializable, StandingJob.Work<ShardSet> {
+    /** @param firstTry false when an earlier attempt of this task failed (for {@link FaultInjection}) */
+    @Override
+    T run(Iterator<ShardSet> shards, boolean firstTry);
   }
 
   /**
@@ -398,7 +478,7 @@ public final class SparkEngine implements Engine {
 
     @Override
     public Object apply(scala.collection.Iterator<ShardSet> shards) {
-      return task.run(CollectionConverters.asJava(shards));
+      return task.run(CollectionConverters.asJava(shards), firstAttempt());
     }
   }
 
@@ -419,21 +499,8 @@ public final class SparkEngine implements Engine {
     /** The marker for the result left with the driver, or the result of a straggler whose job is over. */
     @Override
     public Object apply(scala.collection.Iterator<ShardSet> shards) {
-      Object result = handedOverTask(job).run(CollectionConverters.asJava(shards));
+      Object result = handedOverTask(job).run(CollectionConverters.asJava(shards), firstAttempt());
       return LocalHandoff.offer(job, TaskContext.get().partitionId(), result);
-    }
-  }
-
-  /**
-   * Spark's result handler for a job whose tasks hand their results over: what Spark brings is
-   * only the marker, for a result the driver has taken from its slot already.
-   */
-  private enum IgnoreMarkers implements scala.Function2<Object, Object, BoxedUnit> {
-    INSTANCE;
-
-    @Override
-    public BoxedUnit apply(Object partition, Object received) {
-      return BoxedUnit.UNIT;
     }
   }
 
@@ -459,7 +526,7 @@ public final class SparkEngine implements Engine {
     }
 
     @Override
-    public GradientSum run(Iterator<ShardSet> shards) {
+    public GradientSum run(Iterator<ShardSet> shards, boolean firstTry) {
       GradientSum sum = GradientSum.empty();
       BroadcastParameters value = params.value();
       while (shards.hasNext()) {
@@ -468,7 +535,7 @@ public final class SparkEngine implements Engine {
             ? shard.gradient(new Network32(architecture), value.floats(), batching, epoch, batch)
             : shard.gradient(new Network(architecture), value.doubles(), batching, epoch, batch, dropout));
       }
-      FaultInjection.maybeFail(epoch, batch);
+      FaultInjection.maybeFail(epoch, batch, firstTry);
       return float32 ? sum.sendAsFloat32() : sum;
     }
   }
@@ -488,7 +555,7 @@ public final class SparkEngine implements Engine {
     }
 
     @Override
-    public Evaluation run(Iterator<ShardSet> shards) {
+    public Evaluation run(Iterator<ShardSet> shards, boolean firstTry) {
       Evaluation e = new Evaluation(architecture.loss(), classes);
       double[] theta = params.value().doubles();
       while (shards.hasNext()) {

@@ -117,6 +117,20 @@ final class SparkJob {
     throw (E) e;
   }
 
+  /**
+   * The result handler of a job whose tasks hand their results over ({@link LocalHandoff},
+   * {@link StandingJob}): what Spark brings is only a marker, for a result the driver has taken
+   * already.
+   */
+  enum IgnoreResults implements Function2<Object, Object, BoxedUnit> {
+    INSTANCE;
+
+    @Override
+    public BoxedUnit apply(Object partition, Object received) {
+      return BoxedUnit.UNIT;
+    }
+  }
+
   /** What {@code submitJob} makes of the job's end: nothing, since the results went to the handler. */
   private static final class NoResult extends AbstractFunction0<BoxedUnit> {
     static final NoResult INSTANCE = new NoResult();

@@ -70,6 +70,25 @@ public final class StepSettings {
   }
 
   /**
+   * How many tasks a local master runs at once: its threads ({@code local} 1, {@code local[N]}
+   * and {@code local[N,F]} N, {@code local[*]} one per processor) over {@code spark.task.cpus};
+   * 0 for any other master.
+   */
+  static int localTaskSlots(SparkConf conf) {
+    String master = conf.get("spark.master", "");
+    if (!isLocal(master)) {
+      return 0;
+    }
+    int threads = 1;
+    if (!master.equals("local")) {
+      String inside = master.substring("local[".length(), master.length() - 1);
+      String count = inside.split(",", 2)[0].trim();
+      threads = count.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(count);
+    }
+    return threads / Math.max(1, conf.getInt("spark.task.cpus", 1));
+  }
+
+  /**
    * The settings sparkprop wants for {@code master}, sorted by key.
    *
    * @param handoff whether a local master's tasks get the parameters in memory ({@link LocalHandoff})

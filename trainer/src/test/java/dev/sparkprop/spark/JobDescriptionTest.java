@@ -7,6 +7,7 @@ import dev.sparkprop.nn.Activation;
 import dev.sparkprop.nn.Architecture;
 import dev.sparkprop.nn.Loss;
 import dev.sparkprop.nn.Network;
+import dev.sparkprop.nn.Precision;
 import dev.sparkprop.optim.Adam;
 import dev.sparkprop.train.TrainConfig;
 import dev.sparkprop.train.Trainer;
@@ -19,14 +20,28 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The Spark UI tells the story of a run: every training job names its epoch and iteration out of their totals. */
+/** The Spark UI tells the story of a run: every training job names its (first) epoch and iteration out of their totals. */
 class JobDescriptionTest {
 
   private static final JavaSparkContext SC = SparkTests.context();
 
   @Test
-  @DisplayName("iteration i of epoch e runs as the job 'sparkprop epoch e/E iteration i/N'")
+  @DisplayName("with a job per step, iteration i of epoch e runs as the job 'sparkprop epoch e/E iteration i/N'")
   void jobsNameEpochAndIteration() throws Exception {
+    assertEquals(List.of(
+        "sparkprop epoch 1/2 iteration 1/3", "sparkprop epoch 1/2 iteration 2/3", "sparkprop epoch 1/2 iteration 3/3",
+        "sparkprop epoch 2/2 iteration 1/3", "sparkprop epoch 2/2 iteration 2/3", "sparkprop epoch 2/2 iteration 3/3"),
+        trainingJobs(false));
+  }
+
+  @Test
+  @DisplayName("a standing job is named by the first iteration it runs, 'onwards'")
+  void standingJobNamesItsFirstIteration() throws Exception {
+    assertEquals(List.of("sparkprop epoch 1/2 iteration 1/3 onwards"), trainingJobs(true));
+  }
+
+  /** The descriptions of the training jobs of a run of 2 epochs of 3 iterations, in order. */
+  private static List<String> trainingJobs(boolean standing) throws Exception {
     List<String> descriptions = new CopyOnWriteArrayList<>();
     SparkListener listener = new SparkListener() {
       @Override
@@ -41,7 +56,8 @@ class JobDescriptionTest {
     Architecture arch = new Architecture(new int[] {2, 4, 4}, Activation.TANH, Loss.SOFTMAX_CROSS_ENTROPY);
     PreparedData data = PreparedData.prepare(SC, new DataSource.BuiltIn("blobs", 3, 100), null,
         new PreparedData.Options(2, 5, 0.2, 0.0, Scaling.STANDARDIZE, null));
-    try (SparkEngine engine = new SparkEngine(SC, data, arch, 4)) {
+    try (SparkEngine engine = new SparkEngine(SC, data, arch, 4, Precision.FLOAT64, false, Reduction.DETERMINISTIC,
+        true, standing)) {
       // 80 training examples, batch 30: 3 iterations per epoch, 2 epochs.
       new Trainer(new Network(arch), new TrainConfig(new Adam(0.01, 0.9, 0.999, 1e-8), 30, 2, 5, 0.0))
           .train(engine, TrainingListener.SILENT);
@@ -51,11 +67,7 @@ class JobDescriptionTest {
       SC.sc().listenerBus().waitUntilEmpty();
       SC.sc().removeSparkListener(listener);
     }
-    List<String> training = descriptions.stream().filter(d -> d.contains(" iteration ")).toList();
-    assertEquals(List.of(
-        "sparkprop epoch 1/2 iteration 1/3", "sparkprop epoch 1/2 iteration 2/3", "sparkprop epoch 1/2 iteration 3/3",
-        "sparkprop epoch 2/2 iteration 1/3", "sparkprop epoch 2/2 iteration 2/3", "sparkprop epoch 2/2 iteration 3/3"),
-        training, descriptions::toString);
+    return descriptions.stream().filter(d -> d.contains(" iteration ")).toList();
   }
 
   @Test

@@ -28,6 +28,8 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * On Spark, in the deterministic reduction: the same seed gives the same bits, whatever the
@@ -41,7 +43,12 @@ class SparkReliabilityTest {
   /** Dropout too, so that a retried task must also draw the same masks. 420 training examples, batch 32: 14 iterations per epoch. */
   private static final TrainConfig CONFIG = new TrainConfig(new Adam(0.01, 0.9, 0.999, 1e-8), 32, 3, 11, 0.0, 1e-4,
       Schedule.CONSTANT, 0.0, 0.2);
+  /**
+   * On local[2,4]: more partitions than task slots, so each step is a job of its own. With
+   * {@link #STANDING} partitions, the steps share standing jobs.
+   */
   private static final int PARTITIONS = 3;
+  private static final int STANDING = 2;
 
   private static final class Memory implements Checkpointer {
     final List<Checkpoint> saved = new ArrayList<>();
@@ -55,12 +62,16 @@ class SparkReliabilityTest {
 
   /** Trains CONFIG on Spark; with a checkpointer when given, from {@code resume} when given. */
   private static double[] train(Reduction reduction, Checkpointer checkpointer, Checkpoint resume) {
+    return train(PARTITIONS, reduction, checkpointer, resume);
+  }
+
+  private static double[] train(int partitions, Reduction reduction, Checkpointer checkpointer, Checkpoint resume) {
     PreparedData data = PreparedData.prepare(SC, new DataSource.BuiltIn("blobs", 7, 600), null,
-        new PreparedData.Options(PARTITIONS, 11, 0.2, 0.1, Scaling.STANDARDIZE, null));
+        new PreparedData.Options(partitions, 11, 0.2, 0.1, Scaling.STANDARDIZE, null));
     try (SparkEngine engine = new SparkEngine(SC, data, ARCH, 4, Precision.FLOAT64, false, reduction)) {
       Trainer trainer = new Trainer(new Network(ARCH), CONFIG, Stopping.NONE);
       if (checkpointer != null) {
-        trainer = trainer.withCheckpoints(checkpointer, 5, Map.of("partitions", Integer.toString(PARTITIONS)));
+        trainer = trainer.withCheckpoints(checkpointer, 5, Map.of("partitions", Integer.toString(partitions)));
       }
       return trainer.train(engine, TrainingListener.SILENT, resume).parameters();
     } finally {
@@ -88,19 +99,22 @@ class SparkReliabilityTest {
     assertTrue(worst <= 1e-9 * scale, "largest difference " + worst);
   }
 
-  @Test
+  @ParameterizedTest(name = "{0} partitions")
+  @ValueSource(ints = {PARTITIONS, STANDING})
   @DisplayName("resumed from a mid-epoch checkpoint on Spark, a run ends with the uninterrupted run's parameters bit for bit")
-  void resumeOnSparkEqualsUninterrupted() {
+  void resumeOnSparkEqualsUninterrupted(int partitions) {
     Memory memory = new Memory();
-    double[] whole = train(Reduction.DETERMINISTIC, memory, null);
+    double[] whole = train(partitions, Reduction.DETERMINISTIC, memory, null);
     Checkpoint midEpoch = memory.saved.stream().filter(c -> c.epoch() == 1 && c.iteration() > 0).findFirst().orElseThrow();
-    assertArrayEquals(whole, train(Reduction.DETERMINISTIC, new Memory(), midEpoch), "resumed from " + midEpoch.position());
+    assertArrayEquals(whole, train(partitions, Reduction.DETERMINISTIC, new Memory(), midEpoch),
+        "resumed from " + midEpoch.position());
   }
 
-  @Test
-  @DisplayName("with the first attempt of chosen tasks failing, retried tasks give the fault-free run's parameters bit for bit")
-  void retriedTasksChangeNothing() throws InterruptedException {
-    double[] faultFree = train(Reduction.DETERMINISTIC, null, null);
+  @ParameterizedTest(name = "{0} partitions")
+  @ValueSource(ints = {PARTITIONS, STANDING})
+  @DisplayName("with the first try of chosen tasks' work failing, retried tasks give the fault-free run's parameters bit for bit")
+  void retriedTasksChangeNothing(int partitions) throws InterruptedException {
+    double[] faultFree = train(partitions, Reduction.DETERMINISTIC, null, null);
     AtomicInteger failed = new AtomicInteger();
     SparkListener counter = new SparkListener() {
       @Override
@@ -115,7 +129,7 @@ class SparkReliabilityTest {
     SC.setLocalProperty(FaultInjection.KEY, "2:*:1, *:3:0");
     double[] retried;
     try {
-      retried = train(Reduction.DETERMINISTIC, null, null);
+      retried = train(partitions, Reduction.DETERMINISTIC, null, null);
     } finally {
       SC.setLocalProperty(FaultInjection.KEY, null);
     }

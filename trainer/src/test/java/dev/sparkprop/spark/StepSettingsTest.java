@@ -25,6 +25,19 @@ class StepSettingsTest {
     StepSettings.DEFAULTS.forEach((key, value) -> assertEquals(value, conf.get(key), key));
   }
 
+  @Test
+  @DisplayName("a local master runs as many tasks at once as it has threads, over spark.task.cpus; any other master none here")
+  void localTaskSlots() {
+    assertEquals(1, StepSettings.localTaskSlots(new SparkConf(false).setMaster("local")));
+    assertEquals(2, StepSettings.localTaskSlots(new SparkConf(false).setMaster("local[2]")));
+    assertEquals(4, StepSettings.localTaskSlots(new SparkConf(false).setMaster("local[4,3]")));
+    assertEquals(Runtime.getRuntime().availableProcessors(),
+        StepSettings.localTaskSlots(new SparkConf(false).setMaster("local[*]")));
+    assertEquals(2, StepSettings.localTaskSlots(new SparkConf(false).setMaster("local[4]").set("spark.task.cpus", "2")));
+    assertEquals(0, StepSettings.localTaskSlots(new SparkConf(false).setMaster("local-cluster[2,1,1024]")));
+    assertEquals(0, StepSettings.localTaskSlots(new SparkConf(false).setMaster("spark://host:7077")));
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"local", "local[2]", "local[*]", "local[4,3]"})
   @DisplayName("a local master with the parameters handed over broadcasts in small blocks; with them broadcast, in Spark's")

@@ -1,0 +1,180 @@
+package dev.sparkprop.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkprop.datasets.Scaling;
+import dev.sparkprop.nn.Activation;
+import dev.sparkprop.nn.Architecture;
+import dev.sparkprop.nn.Loss;
+import dev.sparkprop.nn.Network;
+import dev.sparkprop.nn.Precision;
+import dev.sparkprop.optim.Adam;
+import dev.sparkprop.train.TrainConfig;
+import dev.sparkprop.train.Trainer;
+import dev.sparkprop.train.TrainingListener;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * In local mode many steps share one Spark job: each partition's task runs step after step on its
+ * own data, a retry takes up the step its failed attempt left, and the job gets out of the way of
+ * any other.
+ */
+class StandingJobTest {
+
+  private static final JavaSparkContext SC = SparkTests.context();
+  private static final String GROUP = "sparkprop-standing-test";
+
+  /** Partition 0 holds 1, 2, 3 and partition 1 holds 4, 5, 6. */
+  private static JavaRDD<Integer> numbers() {
+    return SC.parallelize(List.of(1, 2, 3, 4, 5, 6), 2);
+  }
+
+  /** Step work: its factor times the sum of the partition's numbers. */
+  private static StandingJob.Work<Integer> times(int factor) {
+    return (data, firstTry) -> {
+      int sum = 0;
+      while (data.hasNext()) {
+        sum += data.next();
+      }
+      return factor * sum;
+    };
+  }
+
+  @AfterEach
+  void noneLeftOpen() {
+    SC.clearJobGroup();
+    assertEquals(0, StandingJob.openJobs(), "a standing job left open");
+  }
+
+  @Test
+  @DisplayName("each step runs on every partition's own data, step after step, in one Spark job")
+  void stepsShareOneJob() {
+    SC.setJobGroup(GROUP + "-steps", "steps", false);
+    StandingJob job = StandingJob.start(SC, numbers(), times(1));
+    for (int step = 1; step <= 5; step++) {
+      if (step > 1) {
+        assertTrue(job.post(times(step)), "step " + step + " posted");
+      }
+      assertEquals(step * 6, job.result(0), "partition 0, step " + step);
+      assertEquals(step * 15, job.result(1), "partition 1, step " + step);
+    }
+    job.end();
+    assertEquals(1, SC.statusTracker().getJobIdsForGroup(GROUP + "-steps").length);
+  }
+
+  @Test
+  @DisplayName("a step whose first attempt failed is taken up by the retry, which is told so, and is the job's last")
+  void retryTakesUpTheFailedStep() {
+    StandingJob.Work<Integer> failOnce = (data, firstTry) -> {
+      if (firstTry && org.apache.spark.TaskContext.getPartitionId() == 1) {
+        throw new IllegalStateException("first try fails");
+      }
+      return firstTry ? "first try" : "retry";
+    };
+    StandingJob job = StandingJob.start(SC, numbers(), times(1));
+    assertEquals(6, job.result(0));
+    assertEquals(15, job.result(1));
+    assertTrue(job.post(failOnce));
+    assertEquals("first try", job.result(0));
+    assertEquals("retry", job.result(1));
+    // Spark counts a task's failures over its whole job: a fresh job takes the next step.
+    assertFalse(job.post(times(3)), "a job in which a task failed took another step");
+    job.end();
+  }
+
+  @Test
+  @DisplayName("a task failing for good: the driver waiting for its result gets Spark's own exception")
+  void failureForGood() {
+    StandingJob.Work<Integer> fail = (data, firstTry) -> {
+      throw new IllegalStateException("no such luck");
+    };
+    StandingJob job = StandingJob.start(SC, numbers(), times(1));
+    assertEquals(6, job.result(0));
+    assertEquals(15, job.result(1));
+    assertTrue(job.post(fail));
+    SparkException e = assertThrows(SparkException.class, () -> job.result(0));
+    assertTrue(e.getMessage().contains("no such luck"), e.getMessage());
+    job.abandon();
+  }
+
+  @Test
+  @DisplayName("tasks left without a step leave after the idle time: another job gets the cores, and the next post is refused")
+  void idleTasksLeave() {
+    StandingJob job = StandingJob.start(SC, numbers(), times(1), 100);
+    assertEquals(15, job.result(1));
+    assertEquals(2, SC.parallelize(List.of(1, 2), 2).count(), "a job from elsewhere ran");
+    assertFalse(job.post(times(2)), "posted to tasks that had left");
+    job.end();
+  }
+
+  @Test
+  @DisplayName("a standing job cancelled from outside fails its driver, and its waiting tasks leave without an interrupt")
+  void cancelledFromOutside() throws InterruptedException {
+    SC.setJobGroup(GROUP + "-cancel", "cancelled", false);
+    StandingJob job = StandingJob.start(SC, numbers(), times(1), TimeUnit.SECONDS.toMillis(30));
+    assertEquals(6, job.result(0));
+    assertEquals(15, job.result(1));
+    SC.cancelJobGroup(GROUP + "-cancel");
+    assertThrows(SparkException.class, job::end);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (SC.statusTracker().getActiveStageIds().length > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(0, SC.statusTracker().getActiveStageIds().length, "the waiting tasks are still running");
+  }
+
+  @Test
+  @DisplayName("training in standing jobs ends bit for bit where a job per step ends, in one job instead of one per iteration")
+  void trainingInStandingJobs() {
+    Architecture arch = new Architecture(new int[] {2, 9, 4}, Activation.RELU, Loss.SOFTMAX_CROSS_ENTROPY);
+    // 2 partitions on local[2,4]: both tasks can hold a core, so steps stand.
+    PreparedData data = PreparedData.prepare(SC, new DataSource.BuiltIn("blobs", 7, 300), null,
+        new PreparedData.Options(2, 11, 0.2, 0.0, Scaling.STANDARDIZE, null));
+    try {
+      // 240 training examples, batch 40: 6 iterations per epoch, 3 epochs.
+      TrainConfig config = new TrainConfig(new Adam(0.01, 0.9, 0.999, 1e-8), 40, 3, 5, 0.0);
+      SC.setJobGroup(GROUP + "-standing", "standing", false);
+      double[] standing = train(data, arch, config, true);
+      SC.setJobGroup(GROUP + "-per-step", "per step", false);
+      double[] perStep = train(data, arch, config, false);
+      assertArrayEquals(perStep, standing);
+      assertEquals(1, SC.statusTracker().getJobIdsForGroup(GROUP + "-standing").length);
+      assertEquals(18, SC.statusTracker().getJobIdsForGroup(GROUP + "-per-step").length);
+    } finally {
+      data.release();
+    }
+  }
+
+  @Test
+  @DisplayName("with more partitions than task slots, each step is a job of its own")
+  void morePartitionsThanSlots() {
+    Architecture arch = new Architecture(new int[] {2, 9, 4}, Activation.RELU, Loss.SOFTMAX_CROSS_ENTROPY);
+    PreparedData data = PreparedData.prepare(SC, new DataSource.BuiltIn("blobs", 7, 300), null,
+        new PreparedData.Options(3, 11, 0.2, 0.0, Scaling.STANDARDIZE, null));
+    try {
+      SC.setJobGroup(GROUP + "-three", "three partitions", false);
+      train(data, arch, new TrainConfig(new Adam(0.01, 0.9, 0.999, 1e-8), 40, 2, 5, 0.0), true);
+      assertEquals(12, SC.statusTracker().getJobIdsForGroup(GROUP + "-three").length);
+    } finally {
+      data.release();
+    }
+  }
+
+  private static double[] train(PreparedData data, Architecture arch, TrainConfig config, boolean standing) {
+    try (SparkEngine engine = new SparkEngine(SC, data, arch, 4, Precision.FLOAT64, false, Reduction.DETERMINISTIC,
+        true, standing)) {
+      return new Trainer(new Network(arch), config).train(engine, TrainingListener.SILENT).parameters();
+    }
+  }
+}
