@@ -8,6 +8,7 @@ import dev.sparkprop.nn.Precision;
 import dev.sparkprop.optim.Adam;
 import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.SparkEngine;
+import dev.sparkprop.spark.StandingJob;
 import dev.sparkprop.train.Engine;
 import dev.sparkprop.train.EpochStats;
 import dev.sparkprop.train.LocalEngine;
@@ -47,6 +48,14 @@ final class ScalingSuite {
           data.release();
         }
       }
+      try (JavaSparkContext sc = BenchData.spark("local[2]",
+          StepSuite.concat(BenchData.launcherSettings("local[2]"), StepSuite.PER_STEP))) {
+        PreparedData data = BenchData.fashion(sc, 2);
+        EpochStats e = warmEpoch(new SparkEngine(sc, data, StepSuite.NETWORK, 10), batch);
+        cores.row("Spark local[2], a job per step", batch, e.seconds(), e.examplesPerSecond(), e.computeSeconds(),
+            e.coordinationSeconds());
+        data.release();
+      }
     }
     DenseDataset fashion = BenchData.readFashion("train");
     for (int batch : new int[] {256, 1024}) {
@@ -61,6 +70,8 @@ final class ScalingSuite {
         + "compiles Spark's scheduling and serialization paths. The rows run one after another in one JVM, so each "
         + "Spark row also runs on code the JIT compiled during the rows before it (at least 5,600 iterations before the "
         + "last local[2] row): compare cores here, and read Spark against in-process in the fresh-JVM table below. "
+        + "Spark's steps run many to a standing job in local mode; the row \"a job per step\" sets "
+        + StandingJob.KEY + "=false. "
         + "Adam, learning rate 0.001.");
     cores.publish(results, "scaling-cores");
     WarmupCurve.run(results);

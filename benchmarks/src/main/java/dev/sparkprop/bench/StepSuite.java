@@ -10,6 +10,7 @@ import dev.sparkprop.spark.LocalHandoff;
 import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.Reduction;
 import dev.sparkprop.spark.SparkEngine;
+import dev.sparkprop.spark.StandingJob;
 import dev.sparkprop.spark.StepSettings;
 import dev.sparkprop.train.GradientSum;
 import dev.sparkprop.train.Shard;
@@ -50,8 +51,15 @@ final class StepSuite {
 
   private StepSuite() {}
 
-  /** A Spark configuration and how gradients travel. */
-  private record Variant(String name, Precision precision, boolean float32Wire, String... settings) {}
+  /**
+   * A Spark configuration and how gradients travel; {@code standing} when its steps share
+   * standing jobs, so that they are timed one after another rather than taking turns with the
+   * empty jobs (which would wait for the standing tasks to leave).
+   */
+  private record Variant(String name, Precision precision, boolean float32Wire, boolean standing, String... settings) {}
+
+  /** With each step a job of its own, as before standing jobs. */
+  static final String[] PER_STEP = {StandingJob.KEY, "false"};
 
   static void run(Path results) throws Exception {
     wire(results);
@@ -63,24 +71,28 @@ final class StepSuite {
     String[] sent = {LocalHandoff.KEY, "false"};
     String[] cluster = BenchData.pairs(StepSettings.DEFAULTS);
     String[] tuned = BenchData.launcherSettings(master);
+    String[] tunedPerStep = concat(tuned, PER_STEP);
     String[] tunedSent = BenchData.pairs(StepSettings.defaultsFor(master, false));
     List<Variant> variants = List.of(
-        new Variant("Spark defaults", Precision.FLOAT64, false, sent),
-        new Variant("maxDirectResultSize 64m", Precision.FLOAT64, false,
+        new Variant("Spark defaults", Precision.FLOAT64, false, false, sent),
+        new Variant("maxDirectResultSize 64m", Precision.FLOAT64, false, false,
             concat(sent, "spark.task.maxDirectResultSize", "64m")),
-        new Variant("+ broadcast.compress false (the launcher's settings on a cluster)", Precision.FLOAT64, false,
+        new Variant("+ broadcast.compress false (the launcher's settings on a cluster)", Precision.FLOAT64, false, false,
             concat(sent, cluster)),
-        new Variant("+ broadcast.checksum false (the launcher's settings in local mode)", Precision.FLOAT64, false,
+        new Variant("+ broadcast.checksum false (the launcher's settings in local mode)", Precision.FLOAT64, false, false,
             concat(sent, tunedSent)),
-        new Variant("+ parameters and results handed over in memory, 64 KB broadcast blocks "
-            + "(sparkprop's default in local mode)", Precision.FLOAT64, false, tuned),
-        new Variant("local defaults + float32 gradients", Precision.FLOAT64, true, tuned),
-        new Variant("local defaults + --precision float32", Precision.FLOAT32, true, tuned));
+        new Variant("+ parameters and results handed over in memory, 64 KB broadcast blocks, a job per step",
+            Precision.FLOAT64, false, false, tunedPerStep),
+        new Variant("the same + float32 gradients", Precision.FLOAT64, true, false, tunedPerStep),
+        new Variant("the same + --precision float32", Precision.FLOAT32, true, false, tunedPerStep),
+        new Variant("+ steps in standing jobs (sparkprop's default in local mode)", Precision.FLOAT64, false, true,
+            tuned));
     for (Variant v : variants) {
       try (JavaSparkContext sc = BenchData.spark("local[" + PARTITIONS + "]", v.settings())) {
         PreparedData data = BenchData.fashion(sc, PARTITIONS);
         for (int batch : new int[] {256, 1024}) {
-          double[] step = step(sc, data, batch, v.precision(), v.float32Wire());
+          double[] step = v.standing() ? consecutiveSteps(sc, data, batch)
+              : step(sc, data, batch, v.precision(), v.float32Wire());
           double coordination = step[0] - step[1];
           report.row(v.name(), batch, step[0], step[1], coordination, step[2], step[3], coordination / step[2],
               coordination / step[3]);
@@ -100,14 +112,17 @@ final class StepSuite {
         + "The step and the two empty jobs take turns, iteration by iteration. The first four configurations set "
         + LocalHandoff.KEY + "=false, so the parameters are a Spark broadcast and each partition's sum takes "
         + "Spark's result path, as on a cluster; from the fifth on, local mode's default hands the parameters to the "
-        + "tasks and the sums to the driver in memory, and float32 gradients then only round them.");
+        + "tasks and the sums to the driver in memory, and float32 gradients then only round them. The fifth to "
+        + "seventh set " + StandingJob.KEY + "=false, so that each step is a job of its own. The last runs the steps "
+        + "as local mode does by default, many to a standing job: they are timed one after another, as training runs "
+        + "them, and the empty jobs take turns with each other after them.");
     report.publish(results, "step");
     StepTimeline.run(results);
     reduction(results);
     blockSize(results);
   }
 
-  private static String[] concat(String[] first, String... more) {
+  static String[] concat(String[] first, String... more) {
     String[] all = Arrays.copyOf(first, first.length + more.length);
     System.arraycopy(more, 0, all, first.length, more.length);
     return all;
@@ -204,7 +219,8 @@ final class StepSuite {
         + " iterations each, the two modes alternating", "partitions", "batch", "arrival (treeReduce) step ms",
         "deterministic (submitJob, partition order) step ms", "difference ms", "difference %");
     String master = "local[" + PARTITIONS + "]";
-    try (JavaSparkContext sc = BenchData.spark(master, BenchData.launcherSettings(master))) {
+    // The deterministic mode's steps would otherwise stand with 2 partitions: compare a job per step with treeReduce's.
+    try (JavaSparkContext sc = BenchData.spark(master, concat(BenchData.launcherSettings(master), PER_STEP))) {
       for (int partitions : new int[] {PARTITIONS, 8}) {
         PreparedData data = BenchData.fashion(sc, partitions);
         for (int batch : new int[] {256, 1024}) {
@@ -282,7 +298,7 @@ final class StepSuite {
     String master = "local[" + PARTITIONS + "]";
     for (boolean handoff : new boolean[] {true, false}) {
       String[] settings = concat(BenchData.pairs(StepSettings.defaultsFor(master, false)),
-          LocalHandoff.KEY, Boolean.toString(handoff));
+          LocalHandoff.KEY, Boolean.toString(handoff), PER_STEP[0], PER_STEP[1]);
       try (JavaSparkContext sc = BenchData.spark(master, settings)) {
         PreparedData data = BenchData.fashion(sc, PARTITIONS);
         double[] params = Initializer.initialize(NETWORK, 1);
@@ -349,5 +365,52 @@ final class StepSuite {
     ids.unpersist();
     return new double[] {BenchData.median(ms[0]), BenchData.median(ms[1]), BenchData.median(ms[2]),
         BenchData.median(ms[3])};
+  }
+
+  /**
+   * As {@link #step}, for steps that share standing jobs: {@link #WARMUP} steps, then
+   * {@link #REPEATS} timed one after another, as training runs them; then, once the standing
+   * job has ended, the two empty jobs take turns as many times.
+   */
+  static double[] consecutiveSteps(JavaSparkContext sc, PreparedData data, int batch) {
+    double[] params = Initializer.initialize(NETWORK, 1);
+    Shard.Batching batching = new Shard.Batching(1, data.count(Role.TRAIN), batch);
+    double[][] ms = new double[4][REPEATS];
+    try (SparkEngine engine = new SparkEngine(sc, data, NETWORK, 10)) {
+      for (int i = -WARMUP; i < REPEATS; i++) {
+        long t = System.nanoTime();
+        GradientSum s = engine.gradient(params, batching, 0, Math.floorMod(i, batching.batches()));
+        long u = System.nanoTime();
+        if (i >= 0) {
+          ms[0][i] = (u - t) / 1e6;
+          ms[1][i] = s.computeNanos() / 1e6;
+        }
+      }
+    }
+    double[][] empty = emptyJobs(sc);
+    ms[2] = empty[0];
+    ms[3] = empty[1];
+    return new double[] {BenchData.median(ms[0]), BenchData.median(ms[1]), BenchData.median(ms[2]),
+        BenchData.median(ms[3])};
+  }
+
+  /** {ms of each empty job through the JavaRDD API, through runJob}: {@link #WARMUP} untimed, then {@link #REPEATS}. */
+  private static double[][] emptyJobs(JavaSparkContext sc) {
+    JavaRDD<Integer> ids = sc.parallelize(List.of(0, 1), PARTITIONS).persist(StorageLevel.MEMORY_ONLY());
+    ids.count();
+    double[][] ms = new double[2][REPEATS];
+    for (int i = -WARMUP; i < REPEATS; i++) {
+      long u = System.nanoTime();
+      ids.foreachPartition(it -> {});
+      long v = System.nanoTime();
+      sc.sc().runJob(ids.rdd(), new Nothing(), ClassTag$.MODULE$.Any());
+      long w = System.nanoTime();
+      if (i >= 0) {
+        ms[0][i] = (v - u) / 1e6;
+        ms[1][i] = (w - v) / 1e6;
+      }
+    }
+    ids.unpersist();
+    return ms;
   }
 }

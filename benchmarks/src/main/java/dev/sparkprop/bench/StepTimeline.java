@@ -57,10 +57,13 @@ final class StepTimeline extends SparkListener {
   }
 
   static void run(Path results) throws InterruptedException, TimeoutException {
-    Report report = new Report("Where one step's time goes: local[2], 2 partitions, batch 256, the launcher's settings, "
+    Report report = new Report("Where one step's time goes: local[2], 2 partitions, batch 256, the launcher's settings, a job per step, "
         + "mean of " + STEPS + " steps", "phase", "ms");
     StepTimeline timeline = new StepTimeline();
-    try (JavaSparkContext sc = BenchData.launcherSpark("local[" + StepSuite.PARTITIONS + "]")) {
+    String master = "local[" + StepSuite.PARTITIONS + "]";
+    // A job per step: the timeline takes one job apart.
+    try (JavaSparkContext sc = BenchData.spark(master, StepSuite.concat(BenchData.launcherSettings(master),
+        StepSuite.PER_STEP))) {
       sc.sc().addSparkListener(timeline);
       MllibJobs jobs = MllibJobs.attach(sc);
       PreparedData data = BenchData.fashion(sc, StepSuite.PARTITIONS);

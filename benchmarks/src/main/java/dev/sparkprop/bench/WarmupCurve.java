@@ -5,6 +5,7 @@ import dev.sparkprop.optim.Adam;
 import dev.sparkprop.spark.LocalHandoff;
 import dev.sparkprop.spark.PreparedData;
 import dev.sparkprop.spark.SparkEngine;
+import dev.sparkprop.spark.StandingJob;
 import dev.sparkprop.train.Engine;
 import dev.sparkprop.train.EpochStats;
 import dev.sparkprop.train.LocalEngine;
@@ -53,7 +54,7 @@ final class WarmupCurve {
   static void run(Path results) throws IOException, InterruptedException {
     Report report = new Report("Spark local[2] against the same kernels in-process on 2 threads, each in a fresh JVM, "
         + "by iterations since the start", "batch", "epochs", "iterations", "Spark local[2] s per epoch",
-        "Spark local[2], through Spark s per epoch", "in-process s per epoch", "Spark ÷ in-process");
+        "Spark local[2], a job per step s per epoch", "Spark local[2], through Spark s per epoch", "in-process s per epoch", "Spark ÷ in-process");
     int iterations = Integer.parseInt(BenchData.setting("sparkprop.bench.warmup.iterations",
         Integer.toString(ITERATIONS)).trim());
     for (int batch : new int[] {256, 1024}) {
@@ -61,26 +62,30 @@ final class WarmupCurve {
       int window = ceilDiv(WINDOW, perEpoch);
       int epochs = window * ceilDiv(iterations, window * perEpoch);
       double[] spark = fork(SPARK, batch, epochs);
+      double[] perStep = fork(SPARK, batch, epochs, StandingJob.KEY + "=false");
       double[] sent = fork(SPARK, batch, epochs, LocalHandoff.KEY + "=false");
       double[] local = fork(IN_PROCESS, batch, epochs);
       for (int from = 0; from < epochs; from += window) {
         int to = from + window;
         double s = BenchData.median(Arrays.copyOfRange(spark, from, to));
+        double j = BenchData.median(Arrays.copyOfRange(perStep, from, to));
         double t = BenchData.median(Arrays.copyOfRange(sent, from, to));
         double l = BenchData.median(Arrays.copyOfRange(local, from, to));
-        report.row(batch, (from + 1) + "–" + to, (from * perEpoch + 1) + "–" + to * perEpoch, s, t, l, s / l);
+        report.row(batch, (from + 1) + "–" + to, (from * perEpoch + 1) + "–" + to * perEpoch, s, j, t, l, s / l);
       }
       int from = epochs - epochs / 3;
       double s = BenchData.median(Arrays.copyOfRange(spark, from, epochs));
+      double j = BenchData.median(Arrays.copyOfRange(perStep, from, epochs));
       double t = BenchData.median(Arrays.copyOfRange(sent, from, epochs));
       double l = BenchData.median(Arrays.copyOfRange(local, from, epochs));
       report.row(batch, (from + 1) + "–" + epochs + " (the last third)", (from * perEpoch + 1) + "–" + epochs * perEpoch,
-          s, t, l, s / l);
+          s, j, t, l, s / l);
     }
     report.note("Each engine trains from scratch (Adam 0.001) in a JVM started for it with this JVM's flags; each row "
         + "is the median epoch of its range. Nothing else ran in that JVM first, so the early rows are what a short "
         + "training run sees, and the late ones what a long run settles to; the last row of each batch size is the "
-        + "median over the last third of the run. \"Through Spark\": the same with "
+        + "median over the last third of the run. Spark's steps run in standing jobs, many steps to a job. \"A job "
+        + "per step\": the same with " + StandingJob.KEY + "=false. \"Through Spark\": a job per step, with "
         + LocalHandoff.KEY + "=false, so the parameters are a Spark broadcast and each partition's sum takes Spark's "
         + "result path, instead of both being handed over in memory.");
     report.publish(results, "scaling-warmup");
