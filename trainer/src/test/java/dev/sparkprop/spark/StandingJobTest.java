@@ -135,6 +135,26 @@ class StandingJobTest {
   }
 
   @Test
+  @DisplayName("the driver cannot post a step while the one before still owes results; a task's idle wait closes the steps")
+  void stepsInOrder() throws InterruptedException {
+    StandingJob.Steps steps = new StandingJob.Steps(2, times(1));
+    StandingJob.Step first = steps.next(0, 0, 1_000, null);
+    assertEquals(1, first.number());
+    assertTrue(first.firstTry());
+    steps.offer(0, 1, 6);
+    assertThrows(IllegalStateException.class, () -> steps.post(times(2)), "partition 1 still owes step 1");
+    steps.offer(1, 1, 15);
+    assertTrue(steps.post(times(2)));
+    steps.offer(0, 1, 99); // a straggler's result for a step that is over counts for nothing
+    assertFalse(steps.result(0).isDone());
+    assertEquals(2, steps.next(0, 1, 1_000, null).number());
+    steps.offer(0, 2, 12);
+    steps.offer(1, 2, 30);
+    assertEquals(null, steps.next(0, 2, 20, null), "no step within the idle time");
+    assertFalse(steps.post(times(3)), "posted after a task had left");
+  }
+
+  @Test
   @DisplayName("training in standing jobs ends bit for bit where a job per step ends, in one job instead of one per iteration")
   void trainingInStandingJobs() {
     Architecture arch = new Architecture(new int[] {2, 9, 4}, Activation.RELU, Loss.SOFTMAX_CROSS_ENTROPY);
