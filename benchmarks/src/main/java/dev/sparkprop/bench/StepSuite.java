@@ -342,23 +342,19 @@ final class StepSuite {
   static double[] step(JavaSparkContext sc, PreparedData data, int batch, Precision precision, boolean float32) {
     double[] params = Initializer.initialize(NETWORK, 1);
     Shard.Batching batching = new Shard.Batching(1, data.count(Role.TRAIN), batch);
-    JavaRDD<Integer> ids = sc.parallelize(List.of(0, 1), PARTITIONS).persist(StorageLevel.MEMORY_ONLY());
-    ids.count();
+    JavaRDD<Integer> ids = emptyJobData(sc);
     double[][] ms = new double[4][REPEATS];
     try (SparkEngine engine = new SparkEngine(sc, data, NETWORK, 10, precision, float32, Reduction.DETERMINISTIC)) {
       for (int i = -WARMUP; i < REPEATS; i++) {
         long t = System.nanoTime();
         GradientSum s = wholeStep(engine, params, batching, i);
         long u = System.nanoTime();
-        ids.foreachPartition(it -> {});
-        long v = System.nanoTime();
-        sc.sc().runJob(ids.rdd(), new Nothing(), ClassTag$.MODULE$.Any());
-        long w = System.nanoTime();
+        double[] empty = emptyJobs(sc, ids);
         if (i >= 0) {
           ms[0][i] = (u - t) / 1e6;
           ms[1][i] = s.computeNanos() / 1e6;
-          ms[2][i] = (v - u) / 1e6;
-          ms[3][i] = (w - v) / 1e6;
+          ms[2][i] = empty[0];
+          ms[3][i] = empty[1];
         }
       }
     }
@@ -370,7 +366,7 @@ final class StepSuite {
   /**
    * As {@link #step}, for steps that share standing jobs: {@link #WARMUP} steps, then
    * {@link #REPEATS} timed one after another, as training runs them; then, once the standing
-   * job has ended, the two empty jobs take turns as many times.
+   * job has ended, the two empty jobs take turns as many times, after as many untimed.
    */
   static double[] consecutiveSteps(JavaSparkContext sc, PreparedData data, int batch) {
     double[] params = Initializer.initialize(NETWORK, 1);
@@ -387,30 +383,33 @@ final class StepSuite {
         }
       }
     }
-    double[][] empty = emptyJobs(sc);
-    ms[2] = empty[0];
-    ms[3] = empty[1];
+    JavaRDD<Integer> ids = emptyJobData(sc);
+    for (int i = -WARMUP; i < REPEATS; i++) {
+      double[] empty = emptyJobs(sc, ids);
+      if (i >= 0) {
+        ms[2][i] = empty[0];
+        ms[3][i] = empty[1];
+      }
+    }
+    ids.unpersist();
     return new double[] {BenchData.median(ms[0]), BenchData.median(ms[1]), BenchData.median(ms[2]),
         BenchData.median(ms[3])};
   }
 
-  /** {ms of each empty job through the JavaRDD API, through runJob}: {@link #WARMUP} untimed, then {@link #REPEATS}. */
-  private static double[][] emptyJobs(JavaSparkContext sc) {
+  /** What the empty jobs run over: a cached RDD of two elements, one per partition. */
+  private static JavaRDD<Integer> emptyJobData(JavaSparkContext sc) {
     JavaRDD<Integer> ids = sc.parallelize(List.of(0, 1), PARTITIONS).persist(StorageLevel.MEMORY_ONLY());
     ids.count();
-    double[][] ms = new double[2][REPEATS];
-    for (int i = -WARMUP; i < REPEATS; i++) {
-      long u = System.nanoTime();
-      ids.foreachPartition(it -> {});
-      long v = System.nanoTime();
-      sc.sc().runJob(ids.rdd(), new Nothing(), ClassTag$.MODULE$.Any());
-      long w = System.nanoTime();
-      if (i >= 0) {
-        ms[0][i] = (v - u) / 1e6;
-        ms[1][i] = (w - v) / 1e6;
-      }
-    }
-    ids.unpersist();
-    return ms;
+    return ids;
+  }
+
+  /** {ms of an empty job through the JavaRDD API, ms of one through runJob}, one after the other. */
+  private static double[] emptyJobs(JavaSparkContext sc, JavaRDD<Integer> ids) {
+    long u = System.nanoTime();
+    ids.foreachPartition(it -> {});
+    long v = System.nanoTime();
+    sc.sc().runJob(ids.rdd(), new Nothing(), ClassTag$.MODULE$.Any());
+    long w = System.nanoTime();
+    return new double[] {(v - u) / 1e6, (w - v) / 1e6};
   }
 }

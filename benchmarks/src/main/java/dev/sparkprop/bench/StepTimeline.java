@@ -57,8 +57,8 @@ final class StepTimeline extends SparkListener {
   }
 
   static void run(Path results) throws InterruptedException, TimeoutException {
-    Report report = new Report("Where one step's time goes: local[2], 2 partitions, batch 256, the launcher's settings, a job per step, "
-        + "mean of " + STEPS + " steps", "phase", "ms");
+    Report report = new Report("Where one step's time goes: local[2], 2 partitions, batch 256, the launcher's settings, "
+        + "a job per step, mean of " + STEPS + " steps", "phase", "ms");
     StepTimeline timeline = new StepTimeline();
     String master = "local[" + StepSuite.PARTITIONS + "]";
     // A job per step: the timeline takes one job apart.

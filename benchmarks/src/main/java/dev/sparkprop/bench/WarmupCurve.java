@@ -54,7 +54,8 @@ final class WarmupCurve {
   static void run(Path results) throws IOException, InterruptedException {
     Report report = new Report("Spark local[2] against the same kernels in-process on 2 threads, each in a fresh JVM, "
         + "by iterations since the start", "batch", "epochs", "iterations", "Spark local[2] s per epoch",
-        "Spark local[2], a job per step s per epoch", "Spark local[2], through Spark s per epoch", "in-process s per epoch", "Spark ÷ in-process");
+        "Spark local[2], a job per step s per epoch", "Spark local[2], through Spark s per epoch",
+        "in-process s per epoch", "Spark ÷ in-process");
     int iterations = Integer.parseInt(BenchData.setting("sparkprop.bench.warmup.iterations",
         Integer.toString(ITERATIONS)).trim());
     for (int batch : new int[] {256, 1024}) {

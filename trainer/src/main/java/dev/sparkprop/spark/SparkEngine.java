@@ -285,7 +285,8 @@ public final class SparkEngine implements Engine {
       long job = LocalHandoff.open(partitions, taskWith.apply(new InMemory(params)));
       try {
         if (reduction == Reduction.ARRIVAL) {
-          return shards.mapPartitions(it -> List.of(SparkEngine.<T>handedOverTask(job).run(it, firstAttempt())).iterator())
+          return shards.mapPartitions(it -> List.of(SparkEngine.<T>handedOverTask(job).run(it, firstAttempt()))
+                  .iterator())
               .treeReduce(merge, depth);
         }
         return handedOver(shards, partitions, job, merge);

@@ -70,7 +70,10 @@ public final class StandingJob {
     this.job = job;
   }
 
-  /** Whether a context with {@code conf} runs steps in standing jobs: with the handoff, unless {@link #KEY} is false. */
+  /**
+   * Whether a context with {@code conf} runs steps in standing jobs: with the handoff, unless
+   * {@link #KEY} is false.
+   */
   static boolean enabled(SparkConf conf) {
     return LocalHandoff.enabled(conf) && conf.getBoolean(KEY, true);
   }
@@ -115,7 +118,10 @@ public final class StandingJob {
     return job.await(steps.result(partition));
   }
 
-  /** Tells the tasks to leave once they are done with the current step, waits for the job's end, and throws its failure. */
+  /**
+   * Tells the tasks to leave once they are done with the current step, waits for the job's end,
+   * and throws its failure.
+   */
   void end() {
     steps.close();
     try {
@@ -219,7 +225,8 @@ public final class StandingJob {
      * posted is never refused, so that the driver, which waits for every result, is not left
      * waiting.
      */
-    synchronized Step next(int partition, long after, long idleMillis, TaskContext context) throws InterruptedException {
+    synchronized Step next(int partition, long after, long idleMillis, TaskContext context)
+        throws InterruptedException {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(idleMillis);
       while (true) {
         if (step > after && !results[partition].isDone()) {

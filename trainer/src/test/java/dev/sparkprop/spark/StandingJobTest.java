@@ -157,17 +157,13 @@ class StandingJobTest {
   @Test
   @DisplayName("training in standing jobs ends bit for bit where a job per step ends, in one job instead of one per iteration")
   void trainingInStandingJobs() {
-    Architecture arch = new Architecture(new int[] {2, 9, 4}, Activation.RELU, Loss.SOFTMAX_CROSS_ENTROPY);
     // 2 partitions on local[2,4]: both tasks can hold a core, so steps stand.
-    PreparedData data = PreparedData.prepare(SC, new DataSource.BuiltIn("blobs", 7, 300), null,
-        new PreparedData.Options(2, 11, 0.2, 0.0, Scaling.STANDARDIZE, null));
+    PreparedData data = blobs(2);
     try {
-      // 240 training examples, batch 40: 6 iterations per epoch, 3 epochs.
-      TrainConfig config = new TrainConfig(new Adam(0.01, 0.9, 0.999, 1e-8), 40, 3, 5, 0.0);
       SC.setJobGroup(GROUP + "-standing", "standing", false);
-      double[] standing = train(data, arch, config, true);
+      double[] standing = train(data, 3, true);
       SC.setJobGroup(GROUP + "-per-step", "per step", false);
-      double[] perStep = train(data, arch, config, false);
+      double[] perStep = train(data, 3, false);
       assertArrayEquals(perStep, standing);
       assertEquals(1, SC.statusTracker().getJobIdsForGroup(GROUP + "-standing").length);
       assertEquals(18, SC.statusTracker().getJobIdsForGroup(GROUP + "-per-step").length);
@@ -179,22 +175,31 @@ class StandingJobTest {
   @Test
   @DisplayName("with more partitions than task slots, each step is a job of its own")
   void morePartitionsThanSlots() {
-    Architecture arch = new Architecture(new int[] {2, 9, 4}, Activation.RELU, Loss.SOFTMAX_CROSS_ENTROPY);
-    PreparedData data = PreparedData.prepare(SC, new DataSource.BuiltIn("blobs", 7, 300), null,
-        new PreparedData.Options(3, 11, 0.2, 0.0, Scaling.STANDARDIZE, null));
+    PreparedData data = blobs(3);
     try {
       SC.setJobGroup(GROUP + "-three", "three partitions", false);
-      train(data, arch, new TrainConfig(new Adam(0.01, 0.9, 0.999, 1e-8), 40, 2, 5, 0.0), true);
+      train(data, 2, true);
       assertEquals(12, SC.statusTracker().getJobIdsForGroup(GROUP + "-three").length);
     } finally {
       data.release();
     }
   }
 
-  private static double[] train(PreparedData data, Architecture arch, TrainConfig config, boolean standing) {
-    try (SparkEngine engine = new SparkEngine(SC, data, arch, 4, Precision.FLOAT64, false, Reduction.DETERMINISTIC,
+  private static final Architecture ARCH =
+      new Architecture(new int[] {2, 9, 4}, Activation.RELU, Loss.SOFTMAX_CROSS_ENTROPY);
+
+  /** 300 examples in 4 blobs, 240 of them for training, in {@code partitions} partitions. */
+  private static PreparedData blobs(int partitions) {
+    return PreparedData.prepare(SC, new DataSource.BuiltIn("blobs", 7, 300), null,
+        new PreparedData.Options(partitions, 11, 0.2, 0.0, Scaling.STANDARDIZE, null));
+  }
+
+  /** The parameters after {@code epochs} epochs of batch 40 (6 iterations each). */
+  private static double[] train(PreparedData data, int epochs, boolean standing) {
+    TrainConfig config = new TrainConfig(new Adam(0.01, 0.9, 0.999, 1e-8), 40, epochs, 5, 0.0);
+    try (SparkEngine engine = new SparkEngine(SC, data, ARCH, 4, Precision.FLOAT64, false, Reduction.DETERMINISTIC,
         true, standing)) {
-      return new Trainer(new Network(arch), config).train(engine, TrainingListener.SILENT).parameters();
+      return new Trainer(new Network(ARCH), config).train(engine, TrainingListener.SILENT).parameters();
     }
   }
 }
