@@ -18,6 +18,7 @@ import dev.sparkprop.train.Trainer;
 import dev.sparkprop.train.TrainingListener;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -70,7 +71,7 @@ class StandingJobTest {
       assertEquals(step * 15, job.result(1), "partition 1, step " + step);
     }
     job.end();
-    assertEquals(1, SC.statusTracker().getJobIdsForGroup(GROUP + "-steps").length);
+    assertEquals(1, jobsIn(GROUP + "-steps"));
   }
 
   @Test
@@ -165,8 +166,8 @@ class StandingJobTest {
       SC.setJobGroup(GROUP + "-per-step", "per step", false);
       double[] perStep = train(data, 3, false);
       assertArrayEquals(perStep, standing);
-      assertEquals(1, SC.statusTracker().getJobIdsForGroup(GROUP + "-standing").length);
-      assertEquals(18, SC.statusTracker().getJobIdsForGroup(GROUP + "-per-step").length);
+      assertEquals(1, jobsIn(GROUP + "-standing"));
+      assertEquals(18, jobsIn(GROUP + "-per-step"));
     } finally {
       data.release();
     }
@@ -179,10 +180,23 @@ class StandingJobTest {
     try {
       SC.setJobGroup(GROUP + "-three", "three partitions", false);
       train(data, 2, true);
-      assertEquals(12, SC.statusTracker().getJobIdsForGroup(GROUP + "-three").length);
+      assertEquals(12, jobsIn(GROUP + "-three"));
     } finally {
       data.release();
     }
+  }
+
+  /**
+   * The jobs Spark has seen in {@code group}. The status tracker learns of a job from a listener
+   * event, which arrives on Spark's bus thread: wait for the bus first.
+   */
+  private static int jobsIn(String group) {
+    try {
+      SC.sc().listenerBus().waitUntilEmpty();
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Spark's listener bus did not drain", e);
+    }
+    return SC.statusTracker().getJobIdsForGroup(group).length;
   }
 
   private static final Architecture ARCH =
