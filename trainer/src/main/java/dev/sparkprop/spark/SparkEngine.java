@@ -206,7 +206,8 @@ public final class SparkEngine implements Engine {
   private <T> T standingStep(String description, PartitionTask<T> task, Function2<T, T, T> merge) {
     throwIfDestroyFailed();
     if (standingJob == null || !standingJob.post(task)) {
-      endStandingJob(); // its tasks left: it ends at once, and reports a late failure
+      // The standing job's tasks have left, so it ends at once and reports a late failure; a
+      // job per step before it has long since ended.
       awaitJobs();
       sc.setJobDescription(description + " onwards");
       standingJob = StandingJob.start(sc, data.rddFor(Role.TRAIN), task);
