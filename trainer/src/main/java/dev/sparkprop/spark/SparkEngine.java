@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -213,13 +214,7 @@ public final class SparkEngine implements Engine {
       standingJob = StandingJob.start(sc, data.rddFor(Role.TRAIN), task);
     }
     try {
-      T total = null;
-      for (int p = 0; p < trainPartitions; p++) {
-        @SuppressWarnings("unchecked")
-        T result = (T) standingJob.result(p);
-        total = total == null ? result : merge.call(total, result);
-      }
-      return total;
+      return addInPartitionOrder(trainPartitions, standingJob::result, merge);
     } catch (Throwable e) {
       StandingJob failed = standingJob;
       standingJob = null;
@@ -344,18 +339,29 @@ public final class SparkEngine implements Engine {
     SparkJob running = SparkJob.submit(sc, shards, new RunHandedOver(job), SparkJob.IgnoreResults.INSTANCE);
     try {
       awaitJobs(); // the one before, ended long since
-      T total = null;
-      for (int p = 0; p < partitions; p++) {
-        @SuppressWarnings("unchecked")
-        T result = (T) running.await(LocalHandoff.result(job, p));
-        total = total == null ? result : merge.call(total, result);
-      }
+      T total = addInPartitionOrder(partitions, p -> running.await(LocalHandoff.result(job, p)), merge);
       ending = running;
       return total;
     } catch (Throwable e) {
       running.cancelAndAwait();
       throw SparkJob.rethrow(e);
     }
+  }
+
+  /**
+   * Adds the results of partitions 0 to {@code partitions} − 1 in that order, each taken, and
+   * waited for, from {@code resultOf}: the order that keeps a run's bits whatever order the
+   * tasks finish in.
+   */
+  @SuppressWarnings("unchecked")
+  private static <T> T addInPartitionOrder(int partitions, IntFunction<Object> resultOf, Function2<T, T, T> merge)
+      throws Exception {
+    T total = null;
+    for (int p = 0; p < partitions; p++) {
+      T result = (T) resultOf.apply(p);
+      total = total == null ? result : merge.call(total, result);
+    }
+    return total;
   }
 
   /** Where a task finds the parameters of its job. */
